@@ -1,0 +1,59 @@
+"""Typed FastAPI dependencies for who is calling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from steelyard.access.model import Principal, Role
+from steelyard.access.service import resolve_token
+from steelyard.api import DbDep
+from steelyard.errors import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `steelyard token create`")
+
+
+def optional_principal(
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    if credentials is None:
+        return None
+    with db.read() as conn:
+        principal = resolve_token(conn, credentials.credentials)
+    if principal is None:
+        raise Unauthorized("the bearer token is unknown or revoked; create one with `steelyard token create`")
+    return principal
+
+
+def require_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    if principal is None:
+        raise Unauthorized("this needs a bearer token: send 'Authorization: Bearer <token>'")
+    return principal
+
+
+def require_staff(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+    if not principal.is_staff:
+        raise Forbidden(f"this needs a staff or admin token; yours is a {principal.role} token")
+    return principal
+
+
+def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+    if principal.role is not Role.ADMIN:
+        raise Forbidden(f"this needs an admin token; yours is a {principal.role} token")
+    return principal
+
+
+def require_customer(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+    if principal.role is not Role.CUSTOMER or principal.account_id is None:
+        raise Forbidden(f"this needs a customer token; yours is a {principal.role} token")
+    return principal
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+AnyPrincipal = Annotated[Principal, Depends(require_principal)]
+StaffPrincipal = Annotated[Principal, Depends(require_staff)]
+AdminPrincipal = Annotated[Principal, Depends(require_admin)]
+CustomerPrincipal = Annotated[Principal, Depends(require_customer)]

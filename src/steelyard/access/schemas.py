@@ -1,0 +1,72 @@
+"""Wire shapes of accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from steelyard.api import DecimalIn, DecimalOut
+
+
+def _rate(value: Decimal) -> Decimal:
+    if not 0 <= value <= 1:
+        raise ValueError("a tax rate is a fraction from 0 to 1, e.g. \"0.19\" for 19 %")
+    return value
+
+
+def _percent(value: Decimal) -> Decimal:
+    if not 0 <= value <= 100:
+        raise ValueError("a discount is a percent from 0 to 100")
+    return value
+
+
+TaxRate = Annotated[DecimalIn, AfterValidator(_rate)]
+Percent = Annotated[DecimalIn, AfterValidator(_percent)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"], description="ISO 4217 code")]
+WarehouseCode = Annotated[str, Field(pattern=r"^[A-Z0-9_-]{1,16}$", examples=["RTM"])]
+FamilyName = Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,39}$")]
+
+
+class AccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    currency: CurrencyCode = "EUR"
+    tax_rate: TaxRate | None = Field(None, description="null: the service's default tax rate applies")
+    discount_percent: Percent = Decimal(0)
+    price_list: dict[FamilyName, Percent] = Field(
+        default_factory=dict, description="discount percent per family; overrides discount_percent for that family"
+    )
+    home_warehouse: WarehouseCode | None = None
+
+
+class AccountPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    currency: CurrencyCode | None = None
+    tax_rate: TaxRate | None = None
+    discount_percent: Percent | None = None
+    price_list: dict[FamilyName, Percent] | None = None
+    home_warehouse: WarehouseCode | None = None
+
+
+class AccountOut(BaseModel):
+    id: int
+    name: str
+    currency: str
+    tax_rate: DecimalOut | None
+    discount_percent: DecimalOut
+    price_list: dict[str, DecimalOut]
+    home_warehouse: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> AccountOut:
+        return cls(
+            id=row["id"], name=row["name"], currency=row["currency"], tax_rate=row["tax_rate"],
+            discount_percent=row["discount_percent"],
+            price_list={k: Decimal(v) for k, v in row["price_list"].items()},
+            home_warehouse=row["home_warehouse"], created_at=row["created_at"],
+        )

@@ -1,0 +1,32 @@
+"""Accounts and tokens (SQLAlchemy Core). Tokens are stored only as SHA-256 hashes."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, func
+
+from steelyard.db import DecimalText, metadata
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("tax_rate", DecimalText, nullable=True),
+    Column("discount_percent", DecimalText, nullable=False, server_default="0"),
+    Column("price_list", JSON, nullable=False),
+    Column("home_warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

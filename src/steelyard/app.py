@@ -1,0 +1,139 @@
+"""The application factory: settings, database, routers and the one error mapping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from steelyard import __version__
+from steelyard.access.api import router as accounts_router
+from steelyard.api import DbDep, problem_responses
+from steelyard.catalog.api import router as catalog_router
+from steelyard.config import Settings, get_settings
+from steelyard.db import Database, make_engine
+from steelyard.errors import SteelyardError
+
+log = logging.getLogger("steelyard")
+PROBLEM = "application/problem+json"
+
+
+def problem(request: Request, status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail,
+            "instance": request.url.path, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    # ("body", "price", "tiers", 0) -> "price.tiers[0]"; query and path parameters keep their name.
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:] or parts
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".") or "body"
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "is not valid"))
+    msg = msg.removeprefix("Value error, ")
+    if err.get("type") == "missing":
+        return "is required"
+    if err.get("type") == "extra_forbidden":
+        return "is not a known field; check its spelling against /docs"
+    if err.get("type") == "json_invalid":
+        return "the body is not valid JSON: " + str(err.get("ctx", {}).get("error", msg))
+    return msg
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SteelyardError)
+    async def _steelyard(request: Request, exc: SteelyardError) -> JSONResponse:
+        extra: dict[str, Any] = dict(exc.extra)
+        if exc.problems:
+            extra["errors"] = [{"field": p.field, "message": p.message} for p in exc.problems]
+        return problem(request, exc.status, exc.title, exc.detail, exc.slug, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field_path(tuple(e.get("loc", ()))), "message": _message(e)} for e in exc.errors()]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem(request, 422, "Invalid input", detail, "invalid-input", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = HTTPStatus(exc.status_code).phrase
+        detail = str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"nothing is served at {request.url.path}; see /docs for the API"
+        elif exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}; see /docs for the methods it takes"
+        response = problem(request, exc.status_code, title, detail, title.lower().replace(" ", "-"))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem(request, 503, "Service unavailable", "the database did not answer; try again shortly",
+                       "service-unavailable")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = Database(make_engine(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    ))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="Steelyard",
+        version=__version__,
+        summary="Back end for raw-materials suppliers: exact quantities, live stock, trade-aware search.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    install_error_handlers(app)
+    app.include_router(ops_router())
+    app.include_router(catalog_router)
+    app.include_router(accounts_router)
+    return app
+
+
+def ops_router() -> Any:
+    from fastapi import APIRouter
+    from pydantic import BaseModel
+
+    class Health(BaseModel):
+        status: str
+
+    router = APIRouter(tags=["operation"])
+
+    @router.get("/healthz", response_model=Health)
+    def healthz() -> Health:
+        """The process is up (does not touch the database)."""
+        return Health(status="ok")
+
+    @router.get("/readyz", response_model=Health, responses=problem_responses(503))
+    def readyz(db: DbDep) -> Health:
+        """The database answers."""
+        db.ping()
+        return Health(status="ready")
+
+    return router

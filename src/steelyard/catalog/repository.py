@@ -1,0 +1,187 @@
+"""Catalogue reads and writes with SQLAlchemy Core (no ORM on the hot read path)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.engine import Row
+
+from steelyard.catalog.model import Price, PriceTier, Product
+from steelyard.catalog.tables import products, warehouses
+from steelyard.db import from_micro
+from steelyard.inventory.tables import stock_levels
+from steelyard.units.quantity import Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProduct:
+    id: int
+    product: Product
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    warehouse_id: int
+    code: str
+    on_hand: Decimal
+    reserved: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+
+def _quantity_json(q: Quantity | None) -> dict[str, str] | None:
+    return None if q is None else {"value": str(q.value), "unit": q.unit}
+
+
+def _quantity(data: dict[str, str] | None) -> Quantity | None:
+    return None if data is None else Quantity(Decimal(data["value"]), data["unit"])
+
+
+def product_values(p: Product) -> dict[str, Any]:
+    return {
+        "sku": p.sku, "name": p.name, "family": p.family, "grade": p.grade, "form": p.form,
+        "density_kg_m3": p.density_kg_m3,
+        "dimensions_mm": {k: str(v) for k, v in p.dimensions_mm.items()},
+        "stock_unit": p.stock_unit, "piece_name": p.piece_name,
+        "min_order": _quantity_json(p.min_order), "increment": _quantity_json(p.increment),
+        "price_currency": p.price.currency,
+        "price_tiers": [
+            {"min_quantity": _quantity_json(t.min_quantity), "unit_price": str(t.unit_price), "per": t.per}
+            for t in p.price.tiers
+        ],
+        "cut_fee": p.cut_fee, "lead_time_days": p.lead_time_days, "attributes": dict(p.attributes),
+        "description": p.description, "active": p.active,
+    }
+
+
+def product_from_row(row: Any) -> Product:
+    tiers = tuple(
+        PriceTier(
+            min_quantity=Quantity(Decimal(t["min_quantity"]["value"]), t["min_quantity"]["unit"]),
+            unit_price=Decimal(t["unit_price"]),
+            per=t["per"],
+        )
+        for t in row.price_tiers
+    )
+    return Product(
+        sku=row.sku, name=row.name, family=row.family, grade=row.grade, form=row.form,
+        density_kg_m3=row.density_kg_m3,
+        dimensions_mm={k: Decimal(v) for k, v in row.dimensions_mm.items()},
+        stock_unit=row.stock_unit, piece_name=row.piece_name,
+        min_order=_quantity(row.min_order), increment=_quantity(row.increment),
+        price=Price(currency=row.price_currency, tiers=tiers), cut_fee=row.cut_fee,
+        lead_time_days=row.lead_time_days, attributes=dict(row.attributes), description=row.description,
+        active=row.active,
+    )
+
+
+def _stored(row: Row[Any]) -> StoredProduct:
+    return StoredProduct(
+        id=row.id, product=product_from_row(row), created_at=row.created_at, updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def insert_product(conn: Connection, product: Product) -> int:
+    key = conn.execute(insert(products).values(**product_values(product))).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def insert_products(conn: Connection, batch: list[Product]) -> None:
+    """Bulk insert (executemany) for seeding and imports."""
+    if batch:
+        conn.execute(insert(products), [product_values(p) for p in batch])
+
+
+def sku_exists(conn: Connection, sku: str) -> bool:
+    return conn.execute(select(products.c.id).where(products.c.sku == sku)).first() is not None
+
+
+def get_product(conn: Connection, sku: str, *, for_update: bool = False) -> StoredProduct | None:
+    query = select(products).where(products.c.sku == sku)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return None if row is None else _stored(row)
+
+
+def product_ids(conn: Connection, skus: list[str]) -> dict[str, int]:
+    rows = conn.execute(select(products.c.sku, products.c.id).where(products.c.sku.in_(skus)))
+    return {r.sku: r.id for r in rows}
+
+
+def update_product(conn: Connection, product_id: int, product: Product) -> None:
+    conn.execute(
+        update(products)
+        .where(products.c.id == product_id)
+        .values(**product_values(product), updated_at=func.now(), version=products.c.version + 1)
+    )
+
+
+def list_products(
+    conn: Connection,
+    *,
+    after_sku: str | None,
+    limit: int,
+    family: str | None = None,
+    form: str | None = None,
+    active: bool | None = None,
+) -> list[StoredProduct]:
+    query = select(products).order_by(products.c.sku).limit(limit)
+    if after_sku is not None:
+        query = query.where(products.c.sku > after_sku)
+    if family is not None:
+        query = query.where(products.c.family == family)
+    if form is not None:
+        query = query.where(products.c.form == form)
+    if active is not None:
+        query = query.where(products.c.active == active)
+    return [_stored(row) for row in conn.execute(query)]
+
+
+def levels_for(conn: Connection, product_id: int) -> list[Level]:
+    """Stock of one product in every warehouse (zero where it has none), ordered by warehouse code."""
+    rows = conn.execute(
+        select(
+            warehouses.c.id, warehouses.c.code,
+            func.coalesce(stock_levels.c.on_hand, 0).label("on_hand"),
+            func.coalesce(stock_levels.c.reserved, 0).label("reserved"),
+        )
+        .select_from(
+            warehouses.outerjoin(
+                stock_levels,
+                (stock_levels.c.warehouse_id == warehouses.c.id) & (stock_levels.c.product_id == product_id),
+            )
+        )
+        .order_by(warehouses.c.code)
+    )
+    return [Level(r.id, r.code, from_micro(r.on_hand), from_micro(r.reserved)) for r in rows]
+
+
+def insert_warehouse(conn: Connection, *, code: str, name: str, address: str) -> None:
+    conn.execute(insert(warehouses).values(code=code, name=name, address=address))
+
+
+def get_warehouse(conn: Connection, code: str) -> Row[Any] | None:
+    return conn.execute(select(warehouses).where(warehouses.c.code == code)).first()
+
+
+def list_warehouses(conn: Connection, *, after_code: str | None, limit: int) -> list[Row[Any]]:
+    query = select(warehouses).order_by(warehouses.c.code).limit(limit)
+    if after_code is not None:
+        query = query.where(warehouses.c.code > after_code)
+    return list(conn.execute(query))
+
+
+def warehouse_ids(conn: Connection) -> dict[str, int]:
+    return {r.code: r.id for r in conn.execute(select(warehouses.c.code, warehouses.c.id))}

@@ -1,0 +1,165 @@
+"""Wire shapes of products and warehouses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from steelyard.access.schemas import CurrencyCode, FamilyName, WarehouseCode
+from steelyard.api import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
+
+SKU_PATTERN = r"^[A-Z0-9._-]{1,64}$"
+Sku = Annotated[str, Field(pattern=SKU_PATTERN, examples=["AL-6061T6-SH-2-1250-2500"])]
+DimensionName = Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
+
+
+class TierIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_quantity: QuantityIn
+    unit_price: DecimalIn = Field(description="price per one `per` unit, in the price's currency")
+    per: str = Field(min_length=1, max_length=32, examples=["kg"])
+
+
+class PriceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    currency: CurrencyCode = "EUR"
+    tiers: list[TierIn] = Field(min_length=1, max_length=20)
+
+
+class ProductFields(BaseModel):
+    """Everything staff may set on a product except its SKU."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=300)
+    family: FamilyName = Field(examples=["aluminium"])
+    grade: str = Field(min_length=1, max_length=60, examples=["6061-T6"])
+    form: str = Field(min_length=1, max_length=40, examples=["sheet"])
+    density_kg_m3: DecimalIn = Field(examples=["2700"])
+    dimensions_mm: dict[DimensionName, DecimalIn] = Field(default_factory=dict, max_length=8)
+    stock_unit: str = Field(min_length=1, max_length=32, examples=["kg"])
+    piece_name: str | None = Field(None, pattern=r"^[a-z][a-z_ ]{0,39}$", examples=["sheet"])
+    min_order: QuantityIn | None = None
+    increment: QuantityIn | None = None
+    price: PriceIn
+    cut_fee: DecimalIn | None = Field(None, description="per cut, in the price's currency; null: family default")
+    lead_time_days: int = Field(0, ge=0, le=365)
+    attributes: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=dict, max_length=50
+    )
+    description: str = Field("", max_length=5000)
+    active: bool = True
+
+
+class ProductIn(ProductFields):
+    sku: Sku
+
+
+class ProductPatch(BaseModel):
+    """A partial update: only the fields sent change; the result is validated as a whole."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=300)
+    family: FamilyName | None = None
+    grade: str | None = Field(None, min_length=1, max_length=60)
+    form: str | None = Field(None, min_length=1, max_length=40)
+    density_kg_m3: DecimalIn | None = None
+    dimensions_mm: dict[DimensionName, DecimalIn] | None = Field(None, max_length=8)
+    stock_unit: str | None = Field(None, min_length=1, max_length=32)
+    piece_name: str | None = Field(None, pattern=r"^[a-z][a-z_ ]{0,39}$")
+    min_order: QuantityIn | None = None
+    increment: QuantityIn | None = None
+    price: PriceIn | None = None
+    cut_fee: DecimalIn | None = None
+    lead_time_days: int | None = Field(None, ge=0, le=365)
+    attributes: dict[str, str] | None = Field(None, max_length=50)
+    description: str | None = Field(None, max_length=5000)
+    active: bool | None = None
+
+
+class TierOut(BaseModel):
+    min_quantity: QuantityOut
+    unit_price: Money
+    per: str
+
+
+class PriceOut(BaseModel):
+    currency: str
+    tiers: list[TierOut]
+
+
+class StockLevelOut(BaseModel):
+    code: str
+    on_hand: DecimalOut
+    reserved: DecimalOut
+    available: DecimalOut
+
+
+class StockTotalOut(BaseModel):
+    on_hand: DecimalOut
+    reserved: DecimalOut
+    available: DecimalOut
+
+
+class StockOut(BaseModel):
+    """Live stock of one product in its stock unit."""
+
+    sku: str
+    unit: str
+    total: StockTotalOut
+    warehouses: list[StockLevelOut]
+
+
+class PhysicsOut(BaseModel):
+    """What the product's physics gives: mass per metre, per m² and per piece (kg), where defined."""
+
+    mass_per_m_kg: DecimalOut | None = None
+    mass_per_m2_kg: DecimalOut | None = None
+    mass_per_piece_kg: DecimalOut | None = None
+
+
+class ProductSummary(BaseModel):
+    sku: str
+    name: str
+    family: str
+    grade: str
+    form: str
+    density_kg_m3: DecimalOut
+    dimensions_mm: dict[str, DecimalOut]
+    stock_unit: str
+    piece_name: str | None
+    min_order: QuantityOut | None
+    increment: QuantityOut | None
+    price: PriceOut
+    cut_fee: Money | None
+    lead_time_days: int
+    attributes: dict[str, str]
+    description: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductOut(ProductSummary):
+    units: list[str] = Field(description="every unit this product can be quoted in")
+    physics: PhysicsOut
+    availability: StockOut
+
+
+class WarehouseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: WarehouseCode
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field("", max_length=1000)
+
+
+class WarehouseOut(BaseModel):
+    code: str
+    name: str
+    address: str
+    created_at: datetime
+
+
+ZERO = Decimal(0)

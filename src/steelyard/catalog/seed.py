@@ -1,0 +1,66 @@
+"""Load a catalogue (the demo one, or any iterable of product bodies) in batches inside one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from steelyard.catalog import repository as repo
+from steelyard.catalog.rules import normalise
+from steelyard.catalog.schemas import ProductIn, WarehouseIn
+from steelyard.catalog.service import _product
+from steelyard.catalog.tables import products
+from steelyard.inventory.tables import stock_levels
+
+BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    products: int
+    warehouses: int
+    stock_rows: int
+
+
+def product_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(products)).scalar_one())
+
+
+def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def load(conn: Connection, *, warehouses: list[dict[str, Any]], items: Iterable[dict[str, Any]]) -> SeedReport:
+    """Insert warehouses (those missing) and products with their `stock` {code: quantity}; validated like the API."""
+    existing = repo.warehouse_ids(conn)
+    new_warehouses = 0
+    for w in warehouses:
+        body = WarehouseIn.model_validate(w)
+        if body.code not in existing:
+            repo.insert_warehouse(conn, code=body.code, name=body.name, address=body.address)
+            new_warehouses += 1
+    codes = repo.warehouse_ids(conn)
+    count = stock_rows = 0
+    for batch in _batches(items, BATCH):
+        stock = {item["sku"]: item.get("stock", {}) for item in batch}
+        bodies = [ProductIn.model_validate({k: v for k, v in item.items() if k != "stock"}) for item in batch]
+        repo.insert_products(conn, [normalise(_product(b.sku, b)) for b in bodies])
+        ids = repo.product_ids(conn, list(stock))
+        rows = [
+            {"product_id": ids[sku], "warehouse_id": codes[code], "on_hand": Decimal(qty), "reserved": Decimal(0)}
+            for sku, levels in stock.items()
+            for code, qty in levels.items()
+            if Decimal(qty) > 0
+        ]
+        if rows:
+            conn.execute(insert(stock_levels), rows)
+        count += len(batch)
+        stock_rows += len(rows)
+    return SeedReport(products=count, warehouses=new_warehouses, stock_rows=stock_rows)

@@ -1,0 +1,140 @@
+"""Catalogue use cases. Services take a connection and never commit: the caller's unit of work does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from steelyard.catalog import repository as repo
+from steelyard.catalog.model import Price, PriceTier, Product
+from steelyard.catalog.rules import default_piece_name, normalise, physics_of
+from steelyard.catalog.schemas import ProductFields, ProductIn, ProductPatch, QuantityIn, WarehouseIn
+from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from steelyard.units import describe, sellable_units
+from steelyard.units.quantity import Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    """A product as a page or API shows it: data, the units it sells in, its physics and live stock."""
+
+    stored: repo.StoredProduct
+    units: list[str]
+    physics: dict[str, Any]
+    levels: list[repo.Level]
+
+
+def _quantity(q: QuantityIn | None) -> Quantity | None:
+    return None if q is None else Quantity(q.value, q.unit)
+
+
+def _product(sku: str, f: ProductFields) -> Product:
+    return Product(
+        sku=sku, name=f.name, family=f.family, grade=f.grade, form=f.form, density_kg_m3=f.density_kg_m3,
+        dimensions_mm=dict(f.dimensions_mm), stock_unit=f.stock_unit,
+        piece_name=f.piece_name or default_piece_name(f.form),
+        min_order=_quantity(f.min_order), increment=_quantity(f.increment),
+        price=Price(
+            currency=f.price.currency,
+            tiers=tuple(
+                PriceTier(min_quantity=Quantity(t.min_quantity.value, t.min_quantity.unit), unit_price=t.unit_price, per=t.per)
+                for t in f.price.tiers
+            ),
+        ),
+        cut_fee=f.cut_fee, lead_time_days=f.lead_time_days, attributes=dict(f.attributes),
+        description=f.description, active=f.active,
+    )
+
+
+def create_product(conn: Connection, *, data: ProductIn) -> repo.StoredProduct:
+    product = normalise(_product(data.sku, data))
+    if repo.sku_exists(conn, product.sku):
+        raise Conflict(f"a product with SKU '{product.sku}' exists already; PATCH it to change it")
+    try:
+        with conn.begin_nested():
+            repo.insert_product(conn, product)
+    except IntegrityError:
+        raise Conflict(f"a product with SKU '{product.sku}' exists already; PATCH it to change it") from None
+    return _require(conn, product.sku)
+
+
+def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.StoredProduct:
+    stored = repo.get_product(conn, sku, for_update=True)
+    if stored is None:
+        raise NotFound(f"no product with SKU '{sku}'")
+    changes = patch.model_dump(exclude_unset=True)
+    nullable = {"cut_fee", "min_order", "increment", "piece_name"}
+    nulls = [FieldProblem(k, "may not be null; leave it out to keep the current value")
+             for k, v in changes.items() if v is None and k not in nullable]
+    if nulls:
+        raise InvalidInput.from_problems(nulls)
+    current = ProductFields.model_validate(_fields_dict(stored.product))
+    merged = current.model_copy(update={k: getattr(patch, k) for k in changes})
+    product = normalise(_product(sku, merged))
+    repo.update_product(conn, stored.id, product)
+    return _require(conn, sku)
+
+
+def archive_product(conn: Connection, *, sku: str) -> repo.StoredProduct:
+    stored = repo.get_product(conn, sku, for_update=True)
+    if stored is None:
+        raise NotFound(f"no product with SKU '{sku}'")
+    if stored.product.active:
+        repo.update_product(conn, stored.id, replace(stored.product, active=False))
+    return _require(conn, sku)
+
+
+def _fields_dict(p: Product) -> dict[str, Any]:
+    def q(x: Quantity | None) -> dict[str, Any] | None:
+        return None if x is None else {"value": x.value, "unit": x.unit}
+
+    return {
+        "name": p.name, "family": p.family, "grade": p.grade, "form": p.form, "density_kg_m3": p.density_kg_m3,
+        "dimensions_mm": p.dimensions_mm, "stock_unit": p.stock_unit, "piece_name": p.piece_name,
+        "min_order": q(p.min_order), "increment": q(p.increment),
+        "price": {"currency": p.price.currency, "tiers": [
+            {"min_quantity": q(t.min_quantity), "unit_price": t.unit_price, "per": t.per} for t in p.price.tiers
+        ]},
+        "cut_fee": p.cut_fee, "lead_time_days": p.lead_time_days, "attributes": p.attributes,
+        "description": p.description, "active": p.active,
+    }
+
+
+def _require(conn: Connection, sku: str) -> repo.StoredProduct:
+    stored = repo.get_product(conn, sku)
+    if stored is None:
+        raise NotFound(f"no product with SKU '{sku}'")
+    return stored
+
+
+def get_product_view(conn: Connection, *, sku: str) -> ProductView:
+    stored = _require(conn, sku)
+    physics = physics_of(stored.product)
+    figures = describe(physics)
+    return ProductView(
+        stored=stored, units=sellable_units(physics),
+        physics={f"{name}_kg": figures[name] for name in ("mass_per_m", "mass_per_m2", "mass_per_piece")},
+        levels=repo.levels_for(conn, stored.id),
+    )
+
+
+def get_stock(conn: Connection, *, sku: str) -> tuple[repo.StoredProduct, list[repo.Level]]:
+    stored = _require(conn, sku)
+    return stored, repo.levels_for(conn, stored.id)
+
+
+def create_warehouse(conn: Connection, *, data: WarehouseIn) -> Any:
+    if repo.get_warehouse(conn, data.code) is not None:
+        raise Conflict(f"a warehouse with code '{data.code}' exists already")
+    repo.insert_warehouse(conn, code=data.code, name=data.name, address=data.address)
+    return repo.get_warehouse(conn, data.code)
+
+
+def get_warehouse(conn: Connection, *, code: str) -> Any:
+    row = repo.get_warehouse(conn, code)
+    if row is None:
+        raise NotFound(f"no warehouse with code '{code}'")
+    return row

@@ -1,0 +1,45 @@
+"""Catalogue tables (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Table, Text, func
+from sqlalchemy import true as sa_true
+
+from steelyard.db import DecimalText, metadata
+
+warehouses = Table(
+    "warehouses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("address", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("family", String(40), nullable=False, index=True),
+    Column("grade", String(60), nullable=False, index=True),
+    Column("form", String(40), nullable=False, index=True),
+    Column("density_kg_m3", DecimalText, nullable=True),
+    Column("dimensions_mm", JSON, nullable=False),
+    Column("stock_unit", String(16), nullable=False),
+    Column("piece_name", String(40), nullable=True),
+    Column("min_order", JSON, nullable=True),
+    Column("increment", JSON, nullable=True),
+    Column("price_currency", String(3), nullable=False),
+    Column("price_tiers", JSON, nullable=False),
+    Column("cut_fee", DecimalText, nullable=True),
+    Column("lead_time_days", Integer, nullable=False, server_default="0"),
+    Column("attributes", JSON, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False, server_default=sa_true()),
+    Column("version", Integer, nullable=False, server_default=sa_true()),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -1,0 +1,155 @@
+"""The engine factory, the shared table metadata and the unit of work.
+
+SQLite runs in WAL mode with foreign keys on; write transactions start with BEGIN IMMEDIATE so that two
+writers queue on the busy timeout instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, Engine, MetaData, String, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+STOCK_SCALE = 6
+"""Stock quantities are held as integers of 10^-6 of the stock unit (1 mg, 1 µm, 1 µL): exact on both databases."""
+_SCALE = Decimal(10) ** STOCK_SCALE
+
+
+class Micro(TypeDecorator[Decimal]):
+    """A Decimal stored exactly as a BIGINT count of millionths, so SQL arithmetic and CHECKs stay exact."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value) * _SCALE
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {STOCK_SCALE} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(value).scaleb(-STOCK_SCALE)
+
+
+def to_micro(value: Decimal) -> int:
+    return int((value * _SCALE).to_integral_value())
+
+
+def from_micro(value: int) -> Decimal:
+    return Decimal(value).scaleb(-STOCK_SCALE)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """A Decimal kept as its exact text (SQLite has no exact NUMERIC); for values SQL never adds up."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+def normalise_url(url: str) -> str:
+    """postgresql:// and postgres:// mean psycopg 3; everything else is taken as written."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(normalise_url(url)).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 20, busy_timeout_ms: int = 30_000) -> Engine:
+    url = normalise_url(url)
+    if not is_sqlite(url):
+        return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control from the driver so BEGIN IMMEDIATE can be issued for writes.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+AfterCommit = Callable[[], None]
+
+
+class Database:
+    """Owns the engine; hands out read connections and write transactions (the unit of work)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction; commits when the block ends without error, then runs the after-commit hooks."""
+        with self.engine.connect() as conn:
+            if self.sqlite:
+                conn.execution_options(sqlite_immediate=True)
+            hooks: list[AfterCommit] = []
+            conn.info["after_commit"] = hooks
+            with conn.begin():
+                yield conn
+            for hook in hooks:
+                hook()
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def after_commit(conn: Connection, hook: AfterCommit) -> None:
+    """Run `hook` once the current write transaction has committed (never if it rolls back)."""
+    hooks: list[AfterCommit] | None = conn.info.get("after_commit")
+    if hooks is None:
+        raise RuntimeError("after_commit needs a connection from Database.write()")
+    hooks.append(hook)

@@ -1,0 +1,72 @@
+"""Shared fixtures. Integration tests run against the database named by STEELYARD_TEST_DB:
+`sqlite` (default, a fresh file per session) or a postgresql:// URL (its tables are dropped and rebuilt).
+An unreachable PostgreSQL fails the run; it never skips."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from steelyard.db import is_sqlite, make_engine, metadata, normalise_url
+
+
+def _test_db() -> str:
+    return os.environ.get("STEELYARD_TEST_DB", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this test session."""
+    from steelyard.migrate import migrate
+
+    target = _test_db()
+    if target == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'steelyard-test.db'}"
+    else:
+        url = target
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the server must stop the run
+            pytest.fail(f"PostgreSQL at {url} cannot be reached ({exc}); start it, see DEVELOPERS.md", pytrace=False)
+        finally:
+            engine.dispose()
+    migrate(url, "head")
+    yield url
+
+
+def clean(url: str) -> None:
+    """Empty every table, keeping the schema."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    names = [t.name for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if is_sqlite(url):
+            for name in names:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(database_url: str) -> Iterator[str]:
+    clean(database_url)
+    yield database_url
+
+
+@pytest.fixture
+def backend(database_url: str) -> str:
+    return "sqlite" if is_sqlite(database_url) else "postgresql"
+
+
+def pg_url() -> str:
+    return normalise_url(os.environ.get("STEELYARD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
+
+
+ROOT = Path(__file__).resolve().parents[1]
