@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from steelyard.db import is_sqlite, make_engine, metadata, normalise_url
+from steelyard.db import is_sqlite, make_engine, normalise_url
+from steelyard.schema import UNMANAGED, metadata
 
 
 def _test_db() -> str:
@@ -33,7 +34,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
-        except Exception as exc:  # noqa: BLE001 - any failure to reach the server must stop the run
+        except Exception as exc:
             pytest.fail(f"PostgreSQL at {url} cannot be reached ({exc}); start it, see DEVELOPERS.md", pytrace=False)
         finally:
             engine.dispose()
@@ -44,7 +45,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def clean(url: str) -> None:
     """Empty every table, keeping the schema."""
     engine = make_engine(url, pool_size=1, max_overflow=0)
-    names = [t.name for t in reversed(metadata.sorted_tables)]
+    names = [t.name for t in reversed(metadata.sorted_tables)] + sorted(UNMANAGED)
     with engine.begin() as conn:
         if is_sqlite(url):
             for name in names:

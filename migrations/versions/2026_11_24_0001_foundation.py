@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("dimensions_mm", sa.JSON, nullable=False),
         sa.Column("stock_unit", sa.String(16), nullable=False),
         sa.Column("piece_name", sa.String(40), nullable=True),
+        sa.Column("piece_content", sa.JSON, nullable=True),
         sa.Column("min_order", sa.JSON, nullable=True),
         sa.Column("increment", sa.JSON, nullable=True),
         sa.Column("price_currency", sa.String(3), nullable=False),
@@ -63,8 +64,12 @@ def upgrade() -> None:
         sa.Column("on_hand", sa.BigInteger, nullable=False, server_default="0"),
         sa.Column("reserved", sa.BigInteger, nullable=False, server_default="0"),
         sa.PrimaryKeyConstraint("product_id", "warehouse_id", name="pk_stock_levels"),
-        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name="fk_stock_levels_product_id_products", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["warehouse_id"], ["warehouses.id"], name="fk_stock_levels_warehouse_id_warehouses", ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name="fk_stock_levels_product_id_products", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["warehouse_id"], ["warehouses.id"], name="fk_stock_levels_warehouse_id_warehouses", ondelete="RESTRICT"
+        ),
         sa.CheckConstraint("on_hand >= 0", name="ck_stock_levels_on_hand_not_negative"),
         sa.CheckConstraint("reserved >= 0", name="ck_stock_levels_reserved_not_negative"),
         sa.CheckConstraint("reserved <= on_hand", name="ck_stock_levels_reserved_within_on_hand"),
@@ -80,7 +85,12 @@ def upgrade() -> None:
         sa.Column("home_warehouse_id", sa.Integer, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.PrimaryKeyConstraint("id", name="pk_accounts"),
-        sa.ForeignKeyConstraint(["home_warehouse_id"], ["warehouses.id"], name="fk_accounts_home_warehouse_id_warehouses", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["home_warehouse_id"],
+            ["warehouses.id"],
+            name="fk_accounts_home_warehouse_id_warehouses",
+            ondelete="SET NULL",
+        ),
     )
     op.create_table(
         "tokens",
@@ -93,7 +103,9 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_tokens_token_hash"),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="fk_tokens_account_id_accounts", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name="fk_tokens_account_id_accounts", ondelete="CASCADE"
+        ),
     )
 
 

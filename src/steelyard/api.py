@@ -13,9 +13,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from steelyard.db import Database
 from steelyard.errors import FieldProblem, InvalidInput
+from steelyard.units import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS
 
-MAX_INT_DIGITS = 15
-MAX_FRACTION_DIGITS = 9
+MAX_INT_DIGITS = MAX_INTEGER_DIGITS
+MAX_FRACTION_DIGITS = MAX_DECIMAL_PLACES
 DECIMAL_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,9})?$"
 
 
@@ -23,7 +24,7 @@ def parse_decimal(value: Any) -> Decimal:
     """A decimal from a JSON string or integer; floats are refused because they are not exact."""
     if isinstance(value, Decimal):
         number = value
-    elif isinstance(value, bool) or isinstance(value, float):
+    elif isinstance(value, (bool, float)):
         raise ValueError('send decimals as strings, e.g. "12.5" (JSON floats are not exact)')
     elif isinstance(value, int):
         number = Decimal(value)
@@ -39,10 +40,8 @@ def parse_decimal(value: Any) -> Decimal:
         raise ValueError('expected a decimal number as a string, e.g. "12.5"')
     if not number.is_finite():
         raise ValueError("must be a finite number, not NaN or Infinity")
-    sign, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)
-    if number != 0 and (number.adjusted() >= MAX_INT_DIGITS or -exponent > MAX_FRACTION_DIGITS and
-                        number != number.quantize(Decimal(1).scaleb(-MAX_FRACTION_DIGITS))):
+    too_long = number.adjusted() >= MAX_INT_DIGITS
+    if number != 0 and (too_long or number != number.quantize(Decimal(1).scaleb(-MAX_FRACTION_DIGITS))):
         raise ValueError(f"at most {MAX_INT_DIGITS} digits before and {MAX_FRACTION_DIGITS} after the point")
     return number
 
@@ -51,8 +50,7 @@ def format_decimal(value: Decimal) -> str:
     """Plain notation without exponent or trailing zeros: 1250.500000 -> '1250.5', 1E+3 -> '1000'."""
     if value == 0:
         return "0"
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 DecimalIn = Annotated[
@@ -103,13 +101,21 @@ class Problem(BaseModel):
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
-        400: "Bad request", 401: "No valid bearer token", 403: "The token's role may not do this",
-        404: "Not found", 409: "Conflict with the current state", 422: "Invalid input", 501: "Not implemented",
+        400: "Bad request",
+        401: "No valid bearer token",
+        403: "The token's role may not do this",
+        404: "Not found",
+        409: "Conflict with the current state",
+        422: "Invalid input",
+        501: "Not implemented",
         503: "Service unavailable",
     }
     return {
-        status: {"model": Problem, "description": descriptions.get(status, "Error"),
-                 "content": {"application/problem+json": {}}}
+        status: {
+            "model": Problem,
+            "description": descriptions.get(status, "Error"),
+            "content": {"application/problem+json": {}},
+        }
         for status in statuses
     }
 

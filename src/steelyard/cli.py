@@ -25,12 +25,21 @@ def serve(
     """Serve the API, the docs (/docs) and the pages."""
     import uvicorn
 
-    uvicorn.run("steelyard.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=False)
+    uvicorn.run(
+        "steelyard.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )
 
 
 @app.command()
-def migrate(to: Annotated[str, typer.Option(help="revision to move to: 'head', a revision id, or 'base'")] = "head") -> None:
+def migrate(
+    to: Annotated[str, typer.Option(help="revision to move to: 'head', a revision id, or 'base'")] = "head",
+) -> None:
     """Upgrade the database schema (or downgrade it, for a rollback, when --to is older)."""
     from steelyard.migrate import migrate as run
 
@@ -68,8 +77,10 @@ def seed(
         with db.write() as conn:
             report = load(conn, warehouses=catalogue.warehouses, items=catalogue.products)
         elapsed = time.perf_counter() - started
-        typer.echo(f"seeded {report.products} products, {report.warehouses} warehouses, "
-                   f"{report.stock_rows} stock levels in {elapsed:.1f} s ({report.products / elapsed:.0f} products/s)")
+        typer.echo(
+            f"seeded {report.products} products, {report.warehouses} warehouses, "
+            f"{report.stock_rows} stock levels in {elapsed:.1f} s ({report.products / elapsed:.0f} products/s)"
+        )
     finally:
         db.dispose()
 
@@ -84,7 +95,9 @@ class RoleOption(StrEnum):
 def token_create(
     role: Annotated[RoleOption, typer.Option(help="admin, staff or customer")],
     name: Annotated[str, typer.Option(help="the staff user's or the customer's name")],
-    account: Annotated[int | None, typer.Option(help="customer account id; without it a new account of that name is made")] = None,
+    account: Annotated[
+        int | None, typer.Option(help="customer account id; without it a new account of that name is made")
+    ] = None,
 ) -> None:
     """Create a bearer token and print it as the last line (it is stored only as a hash)."""
     from steelyard.access.model import Role

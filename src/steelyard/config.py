@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     default_currency: str = "EUR"
     default_tax_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
     quote_validity_minutes: int = Field(60 * 24, gt=0)
-    default_cut_fee: Decimal = Field(Decimal("2.50"), ge=0, description="per cut, in EUR, when neither product nor family sets one")
+    default_cut_fee: Decimal = Field(
+        Decimal("2.50"), ge=0, description="per cut, in EUR, when neither product nor family sets one"
+    )
     family_cut_fees: dict[str, Decimal] = Field(default_factory=dict, description='JSON, e.g. {"steel": "3.00"}')
     log_level: str = "INFO"
     page_limit_default: int = 50

@@ -25,9 +25,7 @@ class SteelyardError(Exception):
     title: ClassVar[str] = "Bad request"
     slug: ClassVar[str] = "bad-request"
 
-    def __init__(
-        self, detail: str, *, problems: Sequence[FieldProblem] = (), **extra: Any
-    ) -> None:
+    def __init__(self, detail: str, *, problems: Sequence[FieldProblem] = (), **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.problems = tuple(problems)

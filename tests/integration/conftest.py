@@ -77,11 +77,14 @@ def sheet_body(**overrides: Any) -> dict[str, Any]:
         "dimensions_mm": {"thickness": "2", "width": "1250", "length": "2500"},
         "stock_unit": "kg",
         "piece_name": "sheet",
-        "price": {"currency": "EUR", "tiers": [
-            {"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "6.20", "per": "kg"},
-            {"min_quantity": {"value": "500", "unit": "kg"}, "unit_price": "5.80", "per": "kg"},
-            {"min_quantity": {"value": "2", "unit": "t"}, "unit_price": "5.40", "per": "kg"},
-        ]},
+        "price": {
+            "currency": "EUR",
+            "tiers": [
+                {"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "6.20", "per": "kg"},
+                {"min_quantity": {"value": "500", "unit": "kg"}, "unit_price": "5.80", "per": "kg"},
+                {"min_quantity": {"value": "2", "unit": "t"}, "unit_price": "5.40", "per": "kg"},
+            ],
+        },
         "lead_time_days": 2,
         "attributes": {"standard": "EN 485-2", "certificate": "EN 10204 3.1"},
     }

@@ -13,14 +13,25 @@ from steelyard.db import Database
 def test_staff_manages_accounts_and_a_customer_reads_only_its_own(
     client: TestClient, staff: dict[str, str], warehouses: list[str], tokens: object
 ) -> None:
-    r = client.post("/api/v1/accounts", json={
-        "name": "Bauer Metallbau", "currency": "EUR", "tax_rate": "0.19", "discount_percent": "5",
-        "price_list": {"stainless": "8"}, "home_warehouse": "DUI"}, headers=staff)
+    r = client.post(
+        "/api/v1/accounts",
+        json={
+            "name": "Bauer Metallbau",
+            "currency": "EUR",
+            "tax_rate": "0.19",
+            "discount_percent": "5",
+            "price_list": {"stainless": "8"},
+            "home_warehouse": "DUI",
+        },
+        headers=staff,
+    )
     assert r.status_code == 201, r.text
     account = r.json()
     assert account["tax_rate"] == "0.19" and account["price_list"] == {"stainless": "8"}
     assert account["home_warehouse"] == "DUI"
-    r = client.patch(f"/api/v1/accounts/{account['id']}", json={"home_warehouse": "MIL", "tax_rate": None}, headers=staff)
+    r = client.patch(
+        f"/api/v1/accounts/{account['id']}", json={"home_warehouse": "MIL", "tax_rate": None}, headers=staff
+    )
     assert r.json()["home_warehouse"] == "MIL" and r.json()["tax_rate"] is None
     customer = tokens.make(Role.CUSTOMER, "Bauer", account_id=account["id"])  # type: ignore[attr-defined]
     me = client.get("/api/v1/accounts/me", headers=customer).json()

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import sheet_body
 from fastapi.testclient import TestClient
+
+from conftest import sheet_body
 
 P = "/api/v1/products"
 EXISTING = "AL-6061-SH-2-1250X2500"
 
 
 def tiers(*pairs: tuple[str, str, str]) -> dict[str, Any]:
-    return {"currency": "EUR", "tiers": [
-        {"min_quantity": {"value": v, "unit": u}, "unit_price": price, "per": "kg"} for v, u, price in pairs
-    ]}
+    return {
+        "currency": "EUR",
+        "tiers": [{"min_quantity": {"value": v, "unit": u}, "unit_price": price, "per": "kg"} for v, u, price in pairs],
+    }
 
 
 # (id, method, path, json body or raw text, who, status, field or text the answer must name)
@@ -30,43 +32,136 @@ CASES: list[tuple[str, str, str, Any, str, int, str]] = [
     ("density-nan", "POST", P, sheet_body(sku="N4", density_kg_m3="NaN"), "staff", 422, "density_kg_m3"),
     ("density-absurd", "POST", P, sheet_body(sku="N5", density_kg_m3="99999"), "staff", 422, "density_kg_m3"),
     ("density-40-digits", "POST", P, sheet_body(sku="N6", density_kg_m3="1" * 40), "staff", 422, "density_kg_m3"),
-    ("sheet-without-length", "POST", P,
-     sheet_body(sku="N7", dimensions_mm={"thickness": "2", "width": "1250"}), "staff", 422, "dimensions_mm.length"),
-    ("sheet-negative-thickness", "POST", P,
-     sheet_body(sku="N8", dimensions_mm={"thickness": "-2", "width": "1250", "length": "2500"}), "staff", 422,
-     "dimensions_mm.thickness"),
-    ("round-bar-without-diameter", "POST", P,
-     sheet_body(sku="N9", form="round_bar", dimensions_mm={"length": "3000"}), "staff", 422, "dimensions_mm.diameter"),
-    ("tube-wall-too-thick", "POST", P,
-     sheet_body(sku="N10", form="tube", dimensions_mm={"outer_diameter": "20", "wall": "10"}), "staff", 422,
-     "dimensions_mm.wall"),
-    ("dimension-unknown-to-form", "POST", P,
-     sheet_body(sku="N11", form="round_bar", dimensions_mm={"diameter": "20", "wall": "2"}), "staff", 422,
-     "dimensions_mm.wall"),
+    (
+        "sheet-without-length",
+        "POST",
+        P,
+        sheet_body(sku="N7", dimensions_mm={"thickness": "2", "width": "1250"}),
+        "staff",
+        422,
+        "dimensions_mm.length",
+    ),
+    (
+        "sheet-negative-thickness",
+        "POST",
+        P,
+        sheet_body(sku="N8", dimensions_mm={"thickness": "-2", "width": "1250", "length": "2500"}),
+        "staff",
+        422,
+        "dimensions_mm.thickness",
+    ),
+    (
+        "round-bar-without-diameter",
+        "POST",
+        P,
+        sheet_body(sku="N9", form="round_bar", dimensions_mm={"length": "3000"}),
+        "staff",
+        422,
+        "dimensions_mm.diameter",
+    ),
+    (
+        "tube-wall-too-thick",
+        "POST",
+        P,
+        sheet_body(sku="N10", form="tube", dimensions_mm={"outer_diameter": "20", "wall": "10"}),
+        "staff",
+        422,
+        "dimensions_mm.wall",
+    ),
+    (
+        "dimension-unknown-to-form",
+        "POST",
+        P,
+        sheet_body(sku="N11", form="round_bar", dimensions_mm={"diameter": "20", "wall": "2"}),
+        "staff",
+        422,
+        "dimensions_mm.wall",
+    ),
     ("unknown-form", "POST", P, sheet_body(sku="N12", form="blob"), "staff", 422, "form"),
     ("unknown-stock-unit", "POST", P, sheet_body(sku="N13", stock_unit="furlong"), "staff", 422, "stock_unit"),
-    ("stock-unit-wrong-kind", "POST", P,
-     sheet_body(sku="N14", form="bulk", dimensions_mm={}, piece_name=None, stock_unit="m2",
-                price={"currency": "EUR", "tiers": [{"min_quantity": {"value": "0", "unit": "t"},
-                                                     "unit_price": "38", "per": "t"}]}),
-     "staff", 422, "stock_unit"),
-    ("negative-price", "POST", P, sheet_body(sku="N15", price=tiers(("0", "kg", "-1"))), "staff", 422,
-     "price.tiers[0].unit_price"),
-    ("tiers-descending", "POST", P,
-     sheet_body(sku="N16", price=tiers(("0", "kg", "6"), ("2", "t", "5"), ("500", "kg", "4"))), "staff", 422,
-     "price.tiers[2].min_quantity"),
-    ("tiers-equal-in-other-units", "POST", P,
-     sheet_body(sku="N17", price=tiers(("0", "kg", "6"), ("1000", "kg", "5"), ("1", "t", "4"))), "staff", 422,
-     "price.tiers[2].min_quantity"),
+    (
+        "stock-unit-wrong-kind",
+        "POST",
+        P,
+        sheet_body(
+            sku="N14",
+            form="bulk",
+            dimensions_mm={},
+            piece_name=None,
+            stock_unit="m2",
+            price={
+                "currency": "EUR",
+                "tiers": [{"min_quantity": {"value": "0", "unit": "t"}, "unit_price": "38", "per": "t"}],
+            },
+        ),
+        "staff",
+        422,
+        "stock_unit",
+    ),
+    (
+        "negative-price",
+        "POST",
+        P,
+        sheet_body(sku="N15", price=tiers(("0", "kg", "-1"))),
+        "staff",
+        422,
+        "price.tiers[0].unit_price",
+    ),
+    (
+        "tiers-descending",
+        "POST",
+        P,
+        sheet_body(sku="N16", price=tiers(("0", "kg", "6"), ("2", "t", "5"), ("500", "kg", "4"))),
+        "staff",
+        422,
+        "price.tiers[2].min_quantity",
+    ),
+    (
+        "tiers-equal-in-other-units",
+        "POST",
+        P,
+        sheet_body(sku="N17", price=tiers(("0", "kg", "6"), ("1000", "kg", "5"), ("1", "t", "4"))),
+        "staff",
+        422,
+        "price.tiers[2].min_quantity",
+    ),
     ("no-tiers", "POST", P, sheet_body(sku="N18", price={"currency": "EUR", "tiers": []}), "staff", 422, "price.tiers"),
-    ("currency-lowercase", "POST", P, sheet_body(sku="N19", price={**tiers(("0", "kg", "6")), "currency": "eur"}),
-     "staff", 422, "price.currency"),
-    ("tier-unit-unknown", "POST", P, sheet_body(sku="N20", price=tiers(("0", "parsec", "6"))), "staff", 422,
-     "price.tiers[0].min_quantity.unit"),
-    ("min-order-zero", "POST", P, sheet_body(sku="N21", min_order={"value": "0", "unit": "kg"}), "staff", 422,
-     "min_order.value"),
-    ("increment-unknown-unit", "POST", P, sheet_body(sku="N22", increment={"value": "25", "unit": "bushel"}),
-     "staff", 422, "increment.unit"),
+    (
+        "currency-lowercase",
+        "POST",
+        P,
+        sheet_body(sku="N19", price={**tiers(("0", "kg", "6")), "currency": "eur"}),
+        "staff",
+        422,
+        "price.currency",
+    ),
+    (
+        "tier-unit-unknown",
+        "POST",
+        P,
+        sheet_body(sku="N20", price=tiers(("0", "parsec", "6"))),
+        "staff",
+        422,
+        "price.tiers[0].min_quantity.unit",
+    ),
+    (
+        "min-order-zero",
+        "POST",
+        P,
+        sheet_body(sku="N21", min_order={"value": "0", "unit": "kg"}),
+        "staff",
+        422,
+        "min_order.value",
+    ),
+    (
+        "increment-unknown-unit",
+        "POST",
+        P,
+        sheet_body(sku="N22", increment={"value": "25", "unit": "bushel"}),
+        "staff",
+        422,
+        "increment.unit",
+    ),
     ("negative-cut-fee", "POST", P, sheet_body(sku="N23", cut_fee="-2.50"), "staff", 422, "cut_fee"),
     ("lead-time-negative", "POST", P, sheet_body(sku="N24", lead_time_days=-1), "staff", 422, "lead_time_days"),
     ("unknown-field", "POST", P, sheet_body(sku="N25", colour="blue"), "staff", 422, "colour"),
@@ -77,8 +172,15 @@ CASES: list[tuple[str, str, str, Any, str, int, str]] = [
     ("customer-may-not-create", "POST", P, sheet_body(sku="N29"), "customer", 403, "staff"),
     ("patch-unknown-sku", "PATCH", f"{P}/NOPE", {"name": "x"}, "staff", 404, "NOPE"),
     ("patch-null-name", "PATCH", f"{P}/{EXISTING}", {"name": None}, "staff", 422, "name"),
-    ("patch-bad-dimension", "PATCH", f"{P}/{EXISTING}", {"dimensions_mm": {"thickness": "0"}}, "staff", 422,
-     "dimensions_mm"),
+    (
+        "patch-bad-dimension",
+        "PATCH",
+        f"{P}/{EXISTING}",
+        {"dimensions_mm": {"thickness": "0"}},
+        "staff",
+        422,
+        "dimensions_mm",
+    ),
     ("patch-customer", "PATCH", f"{P}/{EXISTING}", {"name": "x"}, "customer", 403, "staff"),
     ("archive-unknown", "DELETE", f"{P}/NOPE", None, "staff", 404, "NOPE"),
     ("get-bad-cursor", "GET", f"{P}?cursor=%%%", None, "nobody", 422, "cursor"),
@@ -90,10 +192,24 @@ CASES: list[tuple[str, str, str, Any, str, int, str]] = [
     ("warehouse-duplicate", "POST", "/api/v1/warehouses", {"code": "RTM", "name": "again"}, "staff", 409, "RTM"),
     ("warehouse-customer", "POST", "/api/v1/warehouses", {"code": "NEW", "name": "x"}, "customer", 403, "staff"),
     ("account-tax-over-1", "POST", "/api/v1/accounts", {"name": "A", "tax_rate": "19"}, "staff", 422, "tax_rate"),
-    ("account-discount-over-100", "POST", "/api/v1/accounts", {"name": "A", "discount_percent": "150"}, "staff", 422,
-     "discount_percent"),
-    ("account-unknown-warehouse", "POST", "/api/v1/accounts", {"name": "A", "home_warehouse": "ZZZ"}, "staff", 422,
-     "home_warehouse"),
+    (
+        "account-discount-over-100",
+        "POST",
+        "/api/v1/accounts",
+        {"name": "A", "discount_percent": "150"},
+        "staff",
+        422,
+        "discount_percent",
+    ),
+    (
+        "account-unknown-warehouse",
+        "POST",
+        "/api/v1/accounts",
+        {"name": "A", "home_warehouse": "ZZZ"},
+        "staff",
+        422,
+        "home_warehouse",
+    ),
     ("account-customer-lists", "GET", "/api/v1/accounts", None, "customer", 403, "staff"),
     ("account-patch-null-currency", "PATCH", "/api/v1/accounts/1", {"currency": None}, "staff", 422, "currency"),
     ("account-unknown", "GET", "/api/v1/accounts/999999", None, "staff", 404, "999999"),
@@ -110,12 +226,20 @@ def _snapshot(client: TestClient, staff: dict[str, str]) -> Any:
 
 @pytest.mark.parametrize(("case", "method", "path", "body", "who", "status", "names"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_a_clear_problem_and_changes_nothing(
-    client: TestClient, staff: dict[str, str], customer: dict[str, str], warehouses: list[str],
-    case: str, method: str, path: str, body: Any, who: str, status: int, names: str,
+    client: TestClient,
+    staff: dict[str, str],
+    customer: dict[str, str],
+    warehouses: list[str],
+    case: str,
+    method: str,
+    path: str,
+    body: Any,
+    who: str,
+    status: int,
+    names: str,
 ) -> None:
     assert client.post(P, json=sheet_body(sku=EXISTING), headers=staff).status_code == 201
-    headers = {"staff": staff, "customer": customer, "nobody": {},
-               "forged": {"Authorization": "Bearer sy_forged"}}[who]
+    headers = {"staff": staff, "customer": customer, "nobody": {}, "forged": {"Authorization": "Bearer sy_forged"}}[who]
     before = _snapshot(client, staff)
     if isinstance(body, str):
         r = client.request(method, path, content=body, headers={**headers, "Content-Type": "application/json"})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import sheet_body
 from fastapi.testclient import TestClient
+
+from conftest import sheet_body
 
 PRODUCTS = "/api/v1/products"
 
@@ -44,8 +45,9 @@ def _create(client: TestClient, staff: dict[str, str], sku: str, **kw: Any) -> d
 
 def test_patch_changes_only_what_is_sent_and_revalidates_the_whole(client: TestClient, staff: dict[str, str]) -> None:
     _create(client, staff, "AL-1")
-    r = client.patch(f"{PRODUCTS}/AL-1", json={"dimensions_mm": {"thickness": "3", "width": "1250", "length": "2500"}},
-                     headers=staff)
+    r = client.patch(
+        f"{PRODUCTS}/AL-1", json={"dimensions_mm": {"thickness": "3", "width": "1250", "length": "2500"}}, headers=staff
+    )
     assert r.status_code == 200, r.text
     assert r.json()["physics"]["mass_per_piece_kg"] == "25.3125"
     assert r.json()["name"] == sheet_body()["name"]
@@ -95,15 +97,18 @@ def test_filters_by_family_and_form(client: TestClient, staff: dict[str, str]) -
 
 
 def test_warehouses_create_list_get_and_duplicate(client: TestClient, staff: dict[str, str]) -> None:
-    r = client.post("/api/v1/warehouses", json={"code": "RTM", "name": "Rotterdam", "address": "Waalhaven 1"},
-                    headers=staff)
+    r = client.post(
+        "/api/v1/warehouses", json={"code": "RTM", "name": "Rotterdam", "address": "Waalhaven 1"}, headers=staff
+    )
     assert r.status_code == 201
     assert client.get("/api/v1/warehouses/RTM").json()["address"] == "Waalhaven 1"
     assert client.post("/api/v1/warehouses", json={"code": "RTM", "name": "x"}, headers=staff).status_code == 409
     assert [w["code"] for w in client.get("/api/v1/warehouses").json()["items"]] == ["RTM"]
 
 
-def test_stock_endpoint_answers_the_spec_shape(client: TestClient, staff: dict[str, str], warehouses: list[str]) -> None:
+def test_stock_endpoint_answers_the_spec_shape(
+    client: TestClient, staff: dict[str, str], warehouses: list[str]
+) -> None:
     _create(client, staff, "AL-4")
     stock = client.get(f"{PRODUCTS}/AL-4/stock").json()
     assert stock["sku"] == "AL-4" and stock["unit"] == "kg"
@@ -112,18 +117,37 @@ def test_stock_endpoint_answers_the_spec_shape(client: TestClient, staff: dict[s
 
 
 def test_tube_and_bulk_products_are_accepted_with_their_own_units(client: TestClient, staff: dict[str, str]) -> None:
-    tube = sheet_body(sku="SS-316L-TU-25.4X1.65", family="stainless", grade="316L", form="tube",
-                      density_kg_m3="7980", dimensions_mm={"outer_diameter": "25.4", "wall": "1.65", "length": "6000"},
-                      stock_unit="m", piece_name="tube",
-                      price={"currency": "EUR", "tiers": [{"min_quantity": {"value": "0", "unit": "m"},
-                                                           "unit_price": "9.90", "per": "m"}]})
+    tube = sheet_body(
+        sku="SS-316L-TU-25.4X1.65",
+        family="stainless",
+        grade="316L",
+        form="tube",
+        density_kg_m3="7980",
+        dimensions_mm={"outer_diameter": "25.4", "wall": "1.65", "length": "6000"},
+        stock_unit="m",
+        piece_name="tube",
+        price={
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "m"}, "unit_price": "9.90", "per": "m"}],
+        },
+    )
     r = client.post(PRODUCTS, json=tube, headers=staff)
     assert r.status_code == 201, r.text
     assert "ft" in r.json()["units"] and "m2" not in r.json()["units"]
-    gravel = sheet_body(sku="BULK-GRAVEL-4-16", family="bulk", grade="Gravel 4/16", form="bulk",
-                        density_kg_m3="1680", dimensions_mm={}, stock_unit="t", piece_name=None,
-                        price={"currency": "EUR", "tiers": [{"min_quantity": {"value": "0", "unit": "t"},
-                                                             "unit_price": "38", "per": "t"}]})
+    gravel = sheet_body(
+        sku="BULK-GRAVEL-4-16",
+        family="bulk",
+        grade="Gravel 4/16",
+        form="bulk",
+        density_kg_m3="1680",
+        dimensions_mm={},
+        stock_unit="t",
+        piece_name=None,
+        price={
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "t"}, "unit_price": "38", "per": "t"}],
+        },
+    )
     r = client.post(PRODUCTS, json=gravel, headers=staff)
     assert r.status_code == 201, r.text
     assert "m3" in r.json()["units"] and "m" not in r.json()["units"]

@@ -6,23 +6,29 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from steelyard.db import make_engine, metadata
+from steelyard.db import make_engine
+from steelyard.schema import UNMANAGED, UNMANAGED_PREFIXES, metadata
 from steelyard.migrate import current_revision, migrate
 
 
 def _tables(url: str) -> set[str]:
     engine = make_engine(url, pool_size=1, max_overflow=0)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"} - UNMANAGED
+        return {n for n in names if not n.startswith(UNMANAGED_PREFIXES)}
     finally:
         engine.dispose()
+
+
+def _managed(name: str | None, type_: str, parent_names: object) -> bool:
+    return type_ != "table" or (name not in UNMANAGED and not str(name).startswith(UNMANAGED_PREFIXES))
 
 
 def _drift(url: str) -> list[object]:
     engine = make_engine(url, pool_size=1, max_overflow=0)
     try:
         with engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+            ctx = MigrationContext.configure(conn, opts={"compare_type": False, "include_name": _managed})
             return list(compare_metadata(ctx, metadata))
     finally:
         engine.dispose()

@@ -13,7 +13,7 @@ from steelyard.api import DecimalIn, DecimalOut
 
 def _rate(value: Decimal) -> Decimal:
     if not 0 <= value <= 1:
-        raise ValueError("a tax rate is a fraction from 0 to 1, e.g. \"0.19\" for 19 %")
+        raise ValueError('a tax rate is a fraction from 0 to 1, e.g. "0.19" for 19 %')
     return value
 
 
@@ -65,8 +65,12 @@ class AccountOut(BaseModel):
     @classmethod
     def from_row(cls, row: Any) -> AccountOut:
         return cls(
-            id=row["id"], name=row["name"], currency=row["currency"], tax_rate=row["tax_rate"],
+            id=row["id"],
+            name=row["name"],
+            currency=row["currency"],
+            tax_rate=row["tax_rate"],
             discount_percent=row["discount_percent"],
             price_list={k: Decimal(v) for k, v in row["price_list"].items()},
-            home_warehouse=row["home_warehouse"], created_at=row["created_at"],
+            home_warehouse=row["home_warehouse"],
+            created_at=row["created_at"],
         )

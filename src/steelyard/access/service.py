@@ -84,8 +84,11 @@ _REQUIRED_ACCOUNT_FIELDS = ("name", "currency", "discount_percent", "price_list"
 
 def update_account(conn: Connection, account_id: int, changes: dict[str, Any]) -> None:
     """Apply a partial update; `tax_rate` and `home_warehouse` may be set to null, the rest may not."""
-    nulls = [FieldProblem(k, "may not be null; leave it out to keep the current value")
-             for k in _REQUIRED_ACCOUNT_FIELDS if k in changes and changes[k] is None]
+    nulls = [
+        FieldProblem(k, "may not be null; leave it out to keep the current value")
+        for k in _REQUIRED_ACCOUNT_FIELDS
+        if k in changes and changes[k] is None
+    ]
     if nulls:
         raise InvalidInput.from_problems(nulls)
     values = dict(changes)
@@ -101,9 +104,9 @@ def update_account(conn: Connection, account_id: int, changes: dict[str, Any]) -
 
 
 def _account_query() -> Any:
-    return select(
-        accounts, warehouses.c.code.label("home_warehouse")
-    ).select_from(accounts.outerjoin(warehouses, accounts.c.home_warehouse_id == warehouses.c.id))
+    return select(accounts, warehouses.c.code.label("home_warehouse")).select_from(
+        accounts.outerjoin(warehouses, accounts.c.home_warehouse_id == warehouses.c.id)
+    )
 
 
 def get_account(conn: Connection, account_id: int) -> RowMapping:

@@ -8,7 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, status
 
 from steelyard.access.deps import StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, decode_cursor, encode_cursor, problem_responses
+from steelyard.api import (
+    CursorQuery,
+    DbDep,
+    LimitQuery,
+    Page,
+    QuantityOut,
+    decode_cursor,
+    encode_cursor,
+    problem_responses,
+)
 from steelyard.catalog import service
 from steelyard.catalog.repository import Level, StoredProduct
 from steelyard.catalog.schemas import (
@@ -19,7 +28,6 @@ from steelyard.catalog.schemas import (
     ProductOut,
     ProductPatch,
     ProductSummary,
-    QuantityOut,
     StockLevelOut,
     StockOut,
     StockTotalOut,
@@ -40,16 +48,35 @@ def _q(q: Quantity | None) -> QuantityOut | None:
 def summary(stored: StoredProduct) -> dict[str, Any]:
     p = stored.product
     return {
-        "sku": p.sku, "name": p.name, "family": p.family, "grade": p.grade, "form": p.form,
-        "density_kg_m3": p.density_kg_m3, "dimensions_mm": p.dimensions_mm, "stock_unit": p.stock_unit,
-        "piece_name": p.piece_name, "min_order": _q(p.min_order), "increment": _q(p.increment),
-        "price": PriceOut(currency=p.price.currency, tiers=[
-            TierOut(min_quantity=QuantityOut(value=t.min_quantity.value, unit=t.min_quantity.unit),
-                    unit_price=t.unit_price, per=t.per)
-            for t in p.price.tiers
-        ]),
-        "cut_fee": p.cut_fee, "lead_time_days": p.lead_time_days, "attributes": p.attributes,
-        "description": p.description, "active": p.active, "created_at": stored.created_at,
+        "sku": p.sku,
+        "name": p.name,
+        "family": p.family,
+        "grade": p.grade,
+        "form": p.form,
+        "density_kg_m3": p.density_kg_m3,
+        "dimensions_mm": p.dimensions_mm,
+        "stock_unit": p.stock_unit,
+        "piece_name": p.piece_name,
+        "piece_content": _q(p.piece_content),
+        "min_order": _q(p.min_order),
+        "increment": _q(p.increment),
+        "price": PriceOut(
+            currency=p.price.currency,
+            tiers=[
+                TierOut(
+                    min_quantity=QuantityOut(value=t.min_quantity.value, unit=t.min_quantity.unit),
+                    unit_price=t.unit_price,
+                    per=t.per,
+                )
+                for t in p.price.tiers
+            ],
+        ),
+        "cut_fee": p.cut_fee,
+        "lead_time_days": p.lead_time_days,
+        "attributes": p.attributes,
+        "description": p.description,
+        "active": p.active,
+        "created_at": stored.created_at,
         "updated_at": stored.updated_at,
     }
 
@@ -58,22 +85,31 @@ def stock_out(stored: StoredProduct, levels: list[Level]) -> StockOut:
     on_hand = sum((lv.on_hand for lv in levels), Decimal(0))
     reserved = sum((lv.reserved for lv in levels), Decimal(0))
     return StockOut(
-        sku=stored.product.sku, unit=stored.product.stock_unit,
+        sku=stored.product.sku,
+        unit=stored.product.stock_unit,
         total=StockTotalOut(on_hand=on_hand, reserved=reserved, available=on_hand - reserved),
-        warehouses=[StockLevelOut(code=lv.code, on_hand=lv.on_hand, reserved=lv.reserved, available=lv.available)
-                    for lv in levels],
+        warehouses=[
+            StockLevelOut(code=lv.code, on_hand=lv.on_hand, reserved=lv.reserved, available=lv.available)
+            for lv in levels
+        ],
     )
 
 
 def product_out(view: service.ProductView) -> ProductOut:
     return ProductOut(
-        **summary(view.stored), units=view.units, physics=PhysicsOut(**view.physics),
+        **summary(view.stored),
+        units=view.units,
+        physics=PhysicsOut(**view.physics),
         availability=stock_out(view.stored, view.levels),
     )
 
 
-@router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductOut,
-             responses=problem_responses(401, 403, 409))
+@router.post(
+    "/products",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductOut,
+    responses=problem_responses(401, 403, 409),
+)
 def create_product(body: ProductIn, db: DbDep, _: StaffPrincipal) -> ProductOut:
     with db.write() as conn:
         stored = service.create_product(conn, data=body)
@@ -90,7 +126,7 @@ def list_products(
     active: Annotated[bool | None, Query(description="true: on sale; false: archived; omit: both")] = None,
 ) -> Page[ProductSummary]:
     with db.read() as conn:
-        rows = service.repo.list_products(
+        rows = service.list_products(
             conn, after_sku=decode_cursor(cursor, str), limit=limit + 1, family=family, form=form, active=active
         )
     items = [ProductSummary(**summary(r)) for r in rows[:limit]]
@@ -110,8 +146,12 @@ def update_product(sku: SkuPath, body: ProductPatch, db: DbDep, _: StaffPrincipa
         return product_out(service.get_product_view(conn, sku=sku))
 
 
-@router.delete("/products/{sku}", response_model=ProductOut, responses=problem_responses(401, 403, 404),
-               summary="Archive a product (it stays readable, marked active: false)")
+@router.delete(
+    "/products/{sku}",
+    response_model=ProductOut,
+    responses=problem_responses(401, 403, 404),
+    summary="Archive a product (it stays readable, marked active: false)",
+)
 def archive_product(sku: SkuPath, db: DbDep, _: StaffPrincipal) -> ProductOut:
     with db.write() as conn:
         service.archive_product(conn, sku=sku)
@@ -129,8 +169,12 @@ def _warehouse_out(row: Any) -> WarehouseOut:
     return WarehouseOut(code=row.code, name=row.name, address=row.address, created_at=row.created_at)
 
 
-@router.post("/warehouses", status_code=status.HTTP_201_CREATED, response_model=WarehouseOut,
-             responses=problem_responses(401, 403, 409))
+@router.post(
+    "/warehouses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WarehouseOut,
+    responses=problem_responses(401, 403, 409),
+)
 def create_warehouse(body: WarehouseIn, db: DbDep, _: StaffPrincipal) -> WarehouseOut:
     with db.write() as conn:
         return _warehouse_out(service.create_warehouse(conn, data=body))
@@ -139,7 +183,7 @@ def create_warehouse(body: WarehouseIn, db: DbDep, _: StaffPrincipal) -> Warehou
 @router.get("/warehouses", response_model=Page[WarehouseOut])
 def list_warehouses(db: DbDep, limit: LimitQuery = 50, cursor: CursorQuery = None) -> Page[WarehouseOut]:
     with db.read() as conn:
-        rows = service.repo.list_warehouses(conn, after_code=decode_cursor(cursor, str), limit=limit + 1)
+        rows = service.list_warehouses(conn, after_code=decode_cursor(cursor, str), limit=limit + 1)
     items = [_warehouse_out(r) for r in rows[:limit]]
     return Page(items=items, next_cursor=encode_cursor(items[-1].code) if len(rows) > limit else None)
 

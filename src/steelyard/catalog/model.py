@@ -35,6 +35,7 @@ class Product:
     stock_unit: str
     price: Price
     piece_name: str | None = None
+    piece_content: Quantity | None = None  # what one piece holds when its dimensions do not say (a 25 kg bag)
     min_order: Quantity | None = None
     increment: Quantity | None = None
     cut_fee: Decimal | None = None  # per cut, in the price's currency; None: the family default applies

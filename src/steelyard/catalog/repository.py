@@ -48,18 +48,28 @@ def _quantity(data: dict[str, str] | None) -> Quantity | None:
 
 def product_values(p: Product) -> dict[str, Any]:
     return {
-        "sku": p.sku, "name": p.name, "family": p.family, "grade": p.grade, "form": p.form,
+        "sku": p.sku,
+        "name": p.name,
+        "family": p.family,
+        "grade": p.grade,
+        "form": p.form,
         "density_kg_m3": p.density_kg_m3,
         "dimensions_mm": {k: str(v) for k, v in p.dimensions_mm.items()},
-        "stock_unit": p.stock_unit, "piece_name": p.piece_name,
-        "min_order": _quantity_json(p.min_order), "increment": _quantity_json(p.increment),
+        "stock_unit": p.stock_unit,
+        "piece_name": p.piece_name,
+        "piece_content": _quantity_json(p.piece_content),
+        "min_order": _quantity_json(p.min_order),
+        "increment": _quantity_json(p.increment),
         "price_currency": p.price.currency,
         "price_tiers": [
             {"min_quantity": _quantity_json(t.min_quantity), "unit_price": str(t.unit_price), "per": t.per}
             for t in p.price.tiers
         ],
-        "cut_fee": p.cut_fee, "lead_time_days": p.lead_time_days, "attributes": dict(p.attributes),
-        "description": p.description, "active": p.active,
+        "cut_fee": p.cut_fee,
+        "lead_time_days": p.lead_time_days,
+        "attributes": dict(p.attributes),
+        "description": p.description,
+        "active": p.active,
     }
 
 
@@ -73,20 +83,33 @@ def product_from_row(row: Any) -> Product:
         for t in row.price_tiers
     )
     return Product(
-        sku=row.sku, name=row.name, family=row.family, grade=row.grade, form=row.form,
+        sku=row.sku,
+        name=row.name,
+        family=row.family,
+        grade=row.grade,
+        form=row.form,
         density_kg_m3=row.density_kg_m3,
         dimensions_mm={k: Decimal(v) for k, v in row.dimensions_mm.items()},
-        stock_unit=row.stock_unit, piece_name=row.piece_name,
-        min_order=_quantity(row.min_order), increment=_quantity(row.increment),
-        price=Price(currency=row.price_currency, tiers=tiers), cut_fee=row.cut_fee,
-        lead_time_days=row.lead_time_days, attributes=dict(row.attributes), description=row.description,
+        stock_unit=row.stock_unit,
+        piece_name=row.piece_name,
+        piece_content=_quantity(row.piece_content),
+        min_order=_quantity(row.min_order),
+        increment=_quantity(row.increment),
+        price=Price(currency=row.price_currency, tiers=tiers),
+        cut_fee=row.cut_fee,
+        lead_time_days=row.lead_time_days,
+        attributes=dict(row.attributes),
+        description=row.description,
         active=row.active,
     )
 
 
 def _stored(row: Row[Any]) -> StoredProduct:
     return StoredProduct(
-        id=row.id, product=product_from_row(row), created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        product=product_from_row(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
         version=row.version,
     )
 
@@ -153,7 +176,8 @@ def levels_for(conn: Connection, product_id: int) -> list[Level]:
     """Stock of one product in every warehouse (zero where it has none), ordered by warehouse code."""
     rows = conn.execute(
         select(
-            warehouses.c.id, warehouses.c.code,
+            warehouses.c.id,
+            warehouses.c.code,
             func.coalesce(stock_levels.c.on_hand, 0).label("on_hand"),
             func.coalesce(stock_levels.c.reserved, 0).label("reserved"),
         )

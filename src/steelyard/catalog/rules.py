@@ -15,7 +15,7 @@ MAX_DENSITY = Decimal(25_000)  # osmium, the densest element, is 22,590 kg/m3
 
 
 def physics_of(product: Product) -> Physics:
-    return Physics.of(product)
+    return Physics.of(product, product.piece_content)
 
 
 def converter(physics: Physics) -> Convert:
@@ -41,8 +41,9 @@ def normalise(product: Product) -> Product:
     if density is None or density <= 0:
         problems.append(FieldProblem("density_kg_m3", 'must be a positive number of kg/m3, e.g. "7850" for steel'))
     elif density > MAX_DENSITY:
-        problems.append(FieldProblem("density_kg_m3",
-                                     f"{density} kg/m3 is denser than any material (the densest is about 22590)"))
+        problems.append(
+            FieldProblem("density_kg_m3", f"{density} kg/m3 is denser than any material (the densest is about 22590)")
+        )
     if product.cut_fee is not None and product.cut_fee < 0:
         problems.append(FieldProblem("cut_fee", "must not be negative"))
     if problems:
@@ -51,16 +52,25 @@ def normalise(product: Product) -> Product:
     physics = physics_of(canonical)
     sellable = sellable_units(physics)
     if canonical.stock_unit not in sellable:
-        raise InvalidInput.from_problems([FieldProblem(
-            "stock_unit", f"this product cannot be counted in '{product.stock_unit}'; it can in: {', '.join(sellable)}"
-        )])
+        raise InvalidInput.from_problems(
+            [
+                FieldProblem(
+                    "stock_unit",
+                    f"this product cannot be counted in '{product.stock_unit}'; it can in: {', '.join(sellable)}",
+                )
+            ]
+        )
     convert = converter(physics)
     for name, rule in (("min_order", canonical.min_order), ("increment", canonical.increment)):
         if rule is not None and rule.value <= 0:
             problems.append(FieldProblem(f"{name}.value", "must be more than zero; leave it out for none"))
     problems += order_rules_problems(
-        stock_unit=canonical.stock_unit, discrete=canonical.stock_unit == "piece", min_order=canonical.min_order,
-        increment=canonical.increment, convert=convert, known_unit=_always,
+        stock_unit=canonical.stock_unit,
+        discrete=canonical.stock_unit == "piece",
+        min_order=canonical.min_order,
+        increment=canonical.increment,
+        convert=convert,
+        known_unit=_always,
     )
     problems += tiers_problems(canonical.price.tiers, convert, _always, stock_unit=canonical.stock_unit)
     if problems:
@@ -86,7 +96,9 @@ def _canonical_units(product: Product) -> Product:
 
     tiers = tuple(
         PriceTier(
-            min_quantity=Quantity(t.min_quantity.value, unit(t.min_quantity.unit, f"price.tiers[{i}].min_quantity.unit")),
+            min_quantity=Quantity(
+                t.min_quantity.value, unit(t.min_quantity.unit, f"price.tiers[{i}].min_quantity.unit")
+            ),
             unit_price=t.unit_price,
             per=unit(t.per, f"price.tiers[{i}].per"),
         )
@@ -95,6 +107,7 @@ def _canonical_units(product: Product) -> Product:
     result = replace(
         product,
         stock_unit=unit(product.stock_unit, "stock_unit"),
+        piece_content=quantity(product.piece_content, "piece_content"),
         min_order=quantity(product.min_order, "min_order"),
         increment=quantity(product.increment, "increment"),
         price=Price(currency=product.price.currency, tiers=tiers),

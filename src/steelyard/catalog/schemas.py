@@ -41,6 +41,9 @@ class ProductFields(BaseModel):
     dimensions_mm: dict[DimensionName, DecimalIn] = Field(default_factory=dict, max_length=8)
     stock_unit: str = Field(min_length=1, max_length=32, examples=["kg"])
     piece_name: str | None = Field(None, pattern=r"^[a-z][a-z_ ]{0,39}$", examples=["sheet"])
+    piece_content: QuantityIn | None = Field(
+        None, description="what one piece holds when the dimensions do not say, e.g. 25 kg a bag, 200 L a drum"
+    )
     min_order: QuantityIn | None = None
     increment: QuantityIn | None = None
     price: PriceIn
@@ -69,6 +72,7 @@ class ProductPatch(BaseModel):
     dimensions_mm: dict[DimensionName, DecimalIn] | None = Field(None, max_length=8)
     stock_unit: str | None = Field(None, min_length=1, max_length=32)
     piece_name: str | None = Field(None, pattern=r"^[a-z][a-z_ ]{0,39}$")
+    piece_content: QuantityIn | None = None
     min_order: QuantityIn | None = None
     increment: QuantityIn | None = None
     price: PriceIn | None = None
@@ -130,6 +134,7 @@ class ProductSummary(BaseModel):
     dimensions_mm: dict[str, DecimalOut]
     stock_unit: str
     piece_name: str | None
+    piece_content: QuantityOut | None
     min_order: QuantityOut | None
     increment: QuantityOut | None
     price: PriceOut

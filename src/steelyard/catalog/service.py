@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from steelyard.api import QuantityIn
 from steelyard.catalog import repository as repo
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.rules import default_piece_name, normalise, physics_of
-from steelyard.catalog.schemas import ProductFields, ProductIn, ProductPatch, QuantityIn, WarehouseIn
+from steelyard.catalog.schemas import ProductFields, ProductIn, ProductPatch, WarehouseIn
 from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from steelyard.units import describe, sellable_units
 from steelyard.units.quantity import Quantity
@@ -33,19 +34,32 @@ def _quantity(q: QuantityIn | None) -> Quantity | None:
 
 def _product(sku: str, f: ProductFields) -> Product:
     return Product(
-        sku=sku, name=f.name, family=f.family, grade=f.grade, form=f.form, density_kg_m3=f.density_kg_m3,
-        dimensions_mm=dict(f.dimensions_mm), stock_unit=f.stock_unit,
+        sku=sku,
+        name=f.name,
+        family=f.family,
+        grade=f.grade,
+        form=f.form,
+        density_kg_m3=f.density_kg_m3,
+        dimensions_mm=dict(f.dimensions_mm),
+        stock_unit=f.stock_unit,
         piece_name=f.piece_name or default_piece_name(f.form),
-        min_order=_quantity(f.min_order), increment=_quantity(f.increment),
+        piece_content=_quantity(f.piece_content),
+        min_order=_quantity(f.min_order),
+        increment=_quantity(f.increment),
         price=Price(
             currency=f.price.currency,
             tiers=tuple(
-                PriceTier(min_quantity=Quantity(t.min_quantity.value, t.min_quantity.unit), unit_price=t.unit_price, per=t.per)
+                PriceTier(
+                    min_quantity=Quantity(t.min_quantity.value, t.min_quantity.unit), unit_price=t.unit_price, per=t.per
+                )
                 for t in f.price.tiers
             ),
         ),
-        cut_fee=f.cut_fee, lead_time_days=f.lead_time_days, attributes=dict(f.attributes),
-        description=f.description, active=f.active,
+        cut_fee=f.cut_fee,
+        lead_time_days=f.lead_time_days,
+        attributes=dict(f.attributes),
+        description=f.description,
+        active=f.active,
     )
 
 
@@ -66,9 +80,12 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
     if stored is None:
         raise NotFound(f"no product with SKU '{sku}'")
     changes = patch.model_dump(exclude_unset=True)
-    nullable = {"cut_fee", "min_order", "increment", "piece_name"}
-    nulls = [FieldProblem(k, "may not be null; leave it out to keep the current value")
-             for k, v in changes.items() if v is None and k not in nullable]
+    nullable = {"cut_fee", "min_order", "increment", "piece_name", "piece_content"}
+    nulls = [
+        FieldProblem(k, "may not be null; leave it out to keep the current value")
+        for k, v in changes.items()
+        if v is None and k not in nullable
+    ]
     if nulls:
         raise InvalidInput.from_problems(nulls)
     current = ProductFields.model_validate(_fields_dict(stored.product))
@@ -92,14 +109,28 @@ def _fields_dict(p: Product) -> dict[str, Any]:
         return None if x is None else {"value": x.value, "unit": x.unit}
 
     return {
-        "name": p.name, "family": p.family, "grade": p.grade, "form": p.form, "density_kg_m3": p.density_kg_m3,
-        "dimensions_mm": p.dimensions_mm, "stock_unit": p.stock_unit, "piece_name": p.piece_name,
-        "min_order": q(p.min_order), "increment": q(p.increment),
-        "price": {"currency": p.price.currency, "tiers": [
-            {"min_quantity": q(t.min_quantity), "unit_price": t.unit_price, "per": t.per} for t in p.price.tiers
-        ]},
-        "cut_fee": p.cut_fee, "lead_time_days": p.lead_time_days, "attributes": p.attributes,
-        "description": p.description, "active": p.active,
+        "name": p.name,
+        "family": p.family,
+        "grade": p.grade,
+        "form": p.form,
+        "density_kg_m3": p.density_kg_m3,
+        "dimensions_mm": p.dimensions_mm,
+        "stock_unit": p.stock_unit,
+        "piece_name": p.piece_name,
+        "piece_content": q(p.piece_content),
+        "min_order": q(p.min_order),
+        "increment": q(p.increment),
+        "price": {
+            "currency": p.price.currency,
+            "tiers": [
+                {"min_quantity": q(t.min_quantity), "unit_price": t.unit_price, "per": t.per} for t in p.price.tiers
+            ],
+        },
+        "cut_fee": p.cut_fee,
+        "lead_time_days": p.lead_time_days,
+        "attributes": p.attributes,
+        "description": p.description,
+        "active": p.active,
     }
 
 
@@ -115,7 +146,8 @@ def get_product_view(conn: Connection, *, sku: str) -> ProductView:
     physics = physics_of(stored.product)
     figures = describe(physics)
     return ProductView(
-        stored=stored, units=sellable_units(physics),
+        stored=stored,
+        units=sellable_units(physics),
         physics={f"{name}_kg": figures[name] for name in ("mass_per_m", "mass_per_m2", "mass_per_piece")},
         levels=repo.levels_for(conn, stored.id),
     )
@@ -138,3 +170,19 @@ def get_warehouse(conn: Connection, *, code: str) -> Any:
     if row is None:
         raise NotFound(f"no warehouse with code '{code}'")
     return row
+
+
+def list_products(
+    conn: Connection,
+    *,
+    after_sku: str | None,
+    limit: int,
+    family: str | None = None,
+    form: str | None = None,
+    active: bool | None = None,
+) -> list[repo.StoredProduct]:
+    return repo.list_products(conn, after_sku=after_sku, limit=limit, family=family, form=form, active=active)
+
+
+def list_warehouses(conn: Connection, *, after_code: str | None, limit: int) -> list[Any]:
+    return repo.list_warehouses(conn, after_code=after_code, limit=limit)

@@ -30,6 +30,7 @@ products = Table(
     Column("dimensions_mm", JSON, nullable=False),
     Column("stock_unit", String(16), nullable=False),
     Column("piece_name", String(40), nullable=True),
+    Column("piece_content", JSON, nullable=True),
     Column("min_order", JSON, nullable=True),
     Column("increment", JSON, nullable=True),
     Column("price_currency", String(3), nullable=False),

@@ -7,12 +7,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 FAMILIES: tuple[str, ...] = (
-    "steel", "stainless", "aluminium", "copper", "brass", "bronze", "titanium", "nickel", "zinc",
-    "plastic", "timber", "bulk", "chemical",
+    "steel",
+    "stainless",
+    "aluminium",
+    "copper",
+    "brass",
+    "bronze",
+    "titanium",
+    "nickel",
+    "zinc",
+    "plastic",
+    "timber",
+    "bulk",
+    "chemical",
 )
 
 DIMENSION_NAMES: tuple[str, ...] = (
-    "thickness", "width", "length", "diameter", "outer_diameter", "wall", "height",
+    "thickness",
+    "width",
+    "length",
+    "diameter",
+    "outer_diameter",
+    "wall",
+    "height",
 )
 
 
@@ -98,7 +115,5 @@ def dimension_problems(form: str, dimensions: Mapping[str, Decimal]) -> list[tup
                 ("dimensions_mm.thickness", "a beam's flanges (2 x thickness) must be less than its height")
             )
         if dimensions["wall"] >= dimensions["width"]:
-            problems.append(
-                ("dimensions_mm.wall", "a beam's web (wall) must be thinner than its flange width")
-            )
+            problems.append(("dimensions_mm.wall", "a beam's web (wall) must be thinner than its flange width"))
     return problems

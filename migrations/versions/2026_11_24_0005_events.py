@@ -1,0 +1,23 @@
+"""events and webhooks
+
+Revision ID: 20261124_0005
+Revises: 20261124_0004
+Create Date: 2026-11-24
+
+A reserved slot in the migration chain, filled by the events work; until then it changes nothing.
+"""
+
+from __future__ import annotations
+
+revision = "20261124_0005"
+down_revision = "20261124_0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

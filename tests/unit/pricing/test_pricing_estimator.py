@@ -1,0 +1,269 @@
+"""Quote lines: rules, tiers, discount, currency, cut-to-size fees and the line subtotal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from steelyard.catalog.model import PriceTier
+from steelyard.errors import InvalidInput, UnitError
+from steelyard.pricing import Cut, Fee, LineEstimate, estimate_line
+from steelyard.units.quantity import Quantity
+
+D = Decimal
+# A steel sheet 2 x 1000 x 2500 mm at 7850 kg/m3: 1 sheet = 39.25 kg, 1 m2 = 15.7 kg.
+KG_PER = {
+    "kg": D(1),
+    "g": D("0.001"),
+    "t": D(1000),
+    "lb": D("0.45359237"),
+    "piece": D("39.25"),
+    "sheet": D("39.25"),
+    "m2": D("15.7"),
+}
+CUT_500_X_500 = D("3.925")  # kg: 2 mm x 0.5 m x 0.5 m x 7850 kg/m3
+
+
+def sheet(q: Quantity, unit: str) -> Decimal:
+    try:
+        return q.value * KG_PER[q.unit] / KG_PER[unit]
+    except KeyError:
+        raise UnitError(f"cannot express {q.unit} in {unit}") from None
+
+
+def granulate(q: Quantity, unit: str) -> Decimal:
+    if "m2" in (q.unit, unit) or "piece" in (q.unit, unit):
+        raise UnitError(f"cannot express {q.unit} in {unit}; sold in kg, t, lb")
+    return sheet(q, unit)
+
+
+def q(value: str, unit: str = "kg") -> Quantity:
+    return Quantity(D(value), unit)
+
+
+def tier(value: str, unit: str, price: str, per: str = "kg") -> PriceTier:
+    return PriceTier(q(value, unit), D(price), per)
+
+
+KG_TIERS = (tier("0", "kg", "3.20"), tier("100", "kg", "3.00"), tier("1", "t", "2.80"))
+SHEET_TIERS = (tier("0", "piece", "120.00", "piece"), tier("10", "piece", "110.00", "piece"))
+
+
+def line(requested: Quantity, **kwargs: Any) -> LineEstimate:
+    args: dict[str, Any] = {"stock_unit": "kg", "tiers": KG_TIERS, "convert": sheet}
+    args.update(kwargs)
+    return estimate_line(requested=requested, **args)
+
+
+def test_a_plain_line() -> None:
+    est = line(q("10"))
+    assert (est.quantity, est.stock_quantity, est.priced_quantity) == (q("10"), q("10"), q("10"))
+    assert (est.tier_index, est.per, str(est.unit_price), str(est.subtotal)) == (0, "kg", "3.2000", "32.00")
+    assert est.fees == ()
+    assert est.adjustments == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "index", "subtotal"),
+    [("99.99", "kg", 0, "319.97"), ("100", "kg", 1, "300.00"), ("1", "t", 2, "2800.00"), ("0.9999", "t", 1, "2999.70")],
+)
+def test_tier_boundaries_on_a_line(value: str, unit: str, index: int, subtotal: str) -> None:
+    est = line(q(value, unit))
+    assert (est.tier_index, str(est.subtotal)) == (index, subtotal)
+
+
+def test_increment_applies_before_the_tier() -> None:
+    est = line(q("90"), increment=q("25"))
+    assert (est.quantity, est.tier_index, str(est.subtotal)) == (q("100"), 1, "300.00")
+    assert est.adjustments == ("rounded up from 90 kg to 100 kg: sold in increments of 25 kg",)
+
+
+def test_sixty_kilograms_in_bags_of_twenty_five() -> None:
+    est = line(q("60"), increment=q("25"))
+    assert (est.requested, est.quantity, est.stock_quantity) == (q("60"), q("75"), q("75"))
+    assert str(est.subtotal) == "240.00"
+
+
+def test_minimum_order_is_raised_and_priced() -> None:
+    est = line(q("40"), min_order=q("100"))
+    assert (est.quantity, str(est.subtotal)) == (q("100"), "300.00")
+    assert est.adjustments == ("raised to the minimum order of 100 kg",)
+
+
+def test_requested_in_pounds_of_a_kg_product() -> None:
+    est = line(q("100", "lb"))
+    assert est.quantity == q("100", "lb")
+    assert est.stock_quantity == q("45.359237")
+    assert str(est.subtotal) == "145.15"  # 145.1495584
+
+
+def test_rounded_quantity_is_reported_in_the_requested_unit() -> None:
+    est = line(q("100", "lb"), increment=q("25"))  # 45.36 kg -> 50 kg
+    assert est.stock_quantity == q("50")
+    assert est.quantity.unit == "lb"
+    assert round(est.quantity.value, 6) == D("110.231131")
+    assert str(est.subtotal) == "160.00"
+
+
+def test_sheets_of_a_kg_product_are_exactly_their_weight() -> None:
+    est = line(q("3", "sheet"))
+    assert est.quantity == q("3", "sheet")
+    assert (est.stock_quantity, est.priced_quantity) == (q("117.75"), q("117.75"))
+    assert (est.tier_index, str(est.subtotal), est.adjustments) == (1, "353.25", ())
+
+
+def test_a_mass_of_a_discrete_product_rounds_up_to_whole_pieces() -> None:
+    est = line(q("100"), stock_unit="piece", tiers=SHEET_TIERS, discrete=True, piece_name="sheet")
+    assert (est.stock_quantity, est.quantity) == (q("3", "piece"), q("117.75"))
+    assert str(est.subtotal) == "360.00"
+    assert est.adjustments == ("rounded up from 2.548 sheets to 3 sheets: sold in whole pieces",)
+
+
+def test_pieces_asked_for_by_weight_do_not_gain_a_piece_from_conversion_noise() -> None:
+    three_sheets_in_lb = q("259.5943137226933513013016511", "lb")
+    est = line(three_sheets_in_lb, stock_unit="piece", tiers=SHEET_TIERS, discrete=True)
+    assert (est.stock_quantity, str(est.subtotal), est.adjustments) == (q("3", "piece"), "360.00", ())
+
+
+def test_fractional_pieces_round_up() -> None:
+    est = line(q("3.2", "piece"), stock_unit="piece", tiers=SHEET_TIERS, discrete=True)
+    assert (est.quantity, est.stock_quantity) == (q("4", "piece"), q("4", "piece"))
+    assert str(est.subtotal) == "480.00"
+
+
+def test_priced_per_square_metre() -> None:
+    est = line(q("1", "sheet"), tiers=(tier("0", "kg", "50.00", "m2"),))
+    assert (est.priced_quantity, str(est.subtotal)) == (q("2.5", "m2"), "125.00")
+
+
+@pytest.mark.parametrize(
+    ("percent", "unit_price", "subtotal"),
+    [("10", "2.7000", "270.00"), ("0", "3.0000", "300.00"), ("100", "0.0000", "0.00"), ("12.5", "2.6250", "262.50")],
+)
+def test_discount_is_a_percent_off_the_unit_price(percent: str, unit_price: str, subtotal: str) -> None:
+    est = line(q("100"), discount_percent=D(percent))
+    assert (str(est.unit_price), str(est.subtotal)) == (unit_price, subtotal)
+
+
+@pytest.mark.parametrize("percent", ["-1", "100.01", "NaN"])
+def test_discount_outside_0_to_100_is_refused(percent: str) -> None:
+    with pytest.raises(InvalidInput, match="discount_percent"):
+        line(q("100"), discount_percent=D(percent))
+
+
+def test_exchange_to_a_currency_without_minor_units() -> None:
+    est = line(q("10"), fx_rate=D("162.37"), minor_units=0)
+    assert str(est.unit_price) == "519.5840"
+    assert str(est.subtotal) == "5196"  # 5195.84
+
+
+def test_exchange_rate_must_be_positive() -> None:
+    with pytest.raises(InvalidInput, match="exchange rate"):
+        line(q("10"), fx_rate=D(0))
+
+
+def test_line_is_rounded_half_up_once() -> None:
+    assert str(line(q("0.5"), tiers=(tier("0", "kg", "0.01"),)).subtotal) == "0.01"  # 0.005
+    assert str(line(q("2.5"), tiers=(tier("0", "kg", "0.01"),), minor_units=1).subtotal) == "0.0"  # 0.025
+
+
+def test_subtotal_uses_the_exact_unit_price() -> None:
+    est = line(q("10000"), tiers=(tier("0", "kg", "1.00005"),))
+    assert str(est.unit_price) == "1.0001"
+    assert est.unit_price_exact == D("1.00005")
+    assert str(est.subtotal) == "10000.50"
+
+
+def test_cut_to_size_with_length_and_width() -> None:
+    est = line(q("4", "piece"), cut=Cut(D(500), D(500)), cut_fee=D("2.50"), cut_piece_weight_kg=CUT_500_X_500)
+    assert (est.quantity, est.stock_quantity, est.priced_quantity) == (q("4", "piece"), q("15.7"), q("15.7"))
+    assert est.fees == (Fee("cutting", D(8), D("2.5000"), D("20.00")),)
+    assert str(est.subtotal) == "70.24"  # 15.7 kg x 3.20 + 8 cuts x 2.50
+    assert est.cut == Cut(D(500), D(500))
+
+
+def test_cut_to_length_is_one_cut_per_piece() -> None:
+    est = line(q("3", "bar"), cut=Cut(D(1200)), cut_fee=D("1.10"), cut_piece_weight_kg=D("2"))
+    assert est.fees == (Fee("cutting", D(3), D("1.1000"), D("3.30")),)
+    assert str(est.subtotal) == "22.50"  # 6 kg x 3.20 + 3.30
+
+
+def test_cut_fee_is_not_discounted_and_is_exchanged() -> None:
+    est = line(
+        q("2", "piece"),
+        cut=Cut(D(500), D(500)),
+        cut_fee=D("2.50"),
+        cut_piece_weight_kg=CUT_500_X_500,
+        discount_percent=D(50),
+        fx_rate=D("162.37"),
+        minor_units=0,
+    )
+    assert est.fees == (Fee("cutting", D(4), D("405.9250"), D("1624")),)  # 1623.70
+    assert str(est.subtotal) == "3663"  # 7.85 kg x 1.60 x 162.37 = 2039.3672, + 1623.70 fees
+
+
+def test_cut_pieces_are_whole() -> None:
+    est = line(q("3.5", "piece"), cut=Cut(D(500)), cut_fee=D(1), cut_piece_weight_kg=D(1))
+    assert est.quantity == q("4", "piece")
+    assert est.adjustments == ("rounded up from 3.5 pieces to 4 pieces: cut pieces are whole",)
+
+
+def test_minimum_order_adds_cut_pieces() -> None:
+    est = line(q("4", "piece"), cut=Cut(D(500), D(500)), cut_piece_weight_kg=CUT_500_X_500, min_order=q("100"))
+    assert est.quantity == q("26", "piece")  # 100 / 3.925 = 25.48
+    assert est.stock_quantity == q("102.05")
+    assert est.adjustments == ("raised to 26 pieces to reach the minimum order of 100 kg",)
+
+
+def test_cut_from_a_discrete_product_takes_whole_stock_pieces() -> None:
+    est = line(
+        q("4", "piece"),
+        stock_unit="piece",
+        discrete=True,
+        piece_name="sheet",
+        cut=Cut(D(500), D(500)),
+        cut_piece_weight_kg=CUT_500_X_500,
+    )
+    assert est.stock_quantity == q("1", "piece")
+    assert est.priced_quantity == q("15.7")
+    assert est.adjustments == ("cut from 1 sheet in stock",)
+
+
+def test_cut_lines_ignore_increments() -> None:
+    est = line(q("1", "piece"), cut=Cut(D(500)), cut_piece_weight_kg=D(3), increment=q("25"))
+    assert est.stock_quantity == q("3")
+
+
+def test_a_cut_must_be_ordered_in_pieces() -> None:
+    with pytest.raises(InvalidInput, match="number of cut pieces"):
+        line(q("10"), cut=Cut(D(500)), cut_piece_weight_kg=D(1))
+
+
+def test_a_cut_needs_the_cut_piece_weight() -> None:
+    with pytest.raises(InvalidInput, match="cannot be cut to size"):
+        line(q("1", "piece"), cut=Cut(D(500)))
+
+
+@pytest.mark.parametrize("cut", [Cut(D(0)), Cut(D(500), D(-1)), Cut(D("NaN"))])
+def test_cut_sizes_must_be_positive(cut: Cut) -> None:
+    with pytest.raises(InvalidInput, match="positive number of mm"):
+        line(q("1", "piece"), cut=cut, cut_piece_weight_kg=D(1))
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "Infinity"])
+def test_requested_quantity_must_be_positive(value: str) -> None:
+    with pytest.raises(InvalidInput, match="quantity"):
+        line(q(value))
+
+
+def test_an_absurd_quantity_is_refused_not_crashed_on() -> None:
+    with pytest.raises(InvalidInput, match="too large"):
+        line(q("1e40", "t"))
+    assert str(line(q("1e15", "g")).subtotal) == "2800000000000.00"
+
+
+def test_a_unit_the_product_cannot_be_sold_in_is_a_unit_error() -> None:
+    with pytest.raises(UnitError, match="sold in kg, t, lb"):
+        line(q("2", "m2"), convert=granulate)
