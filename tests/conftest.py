@@ -52,6 +52,8 @@ def clean(url: str) -> None:
                 conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        # The base currency is reference data the first migration inserts.
+        conn.execute(text("INSERT INTO currencies (code, rate, minor_units) VALUES ('EUR', '1', 2)"))
     engine.dispose()
 
 

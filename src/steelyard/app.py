@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -95,6 +99,18 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
+async def sweep_holds(db: Database, every_seconds: float) -> None:
+    """Give back expired holds now and then for ever, whether or not requests arrive (once at start-up too)."""
+    from steelyard.inventory.holds import sweep
+
+    while True:
+        try:
+            await anyio.to_thread.run_sync(sweep, db, datetime.now(UTC))
+        except Exception:  # a failed sweep is retried on the next tick; the server must not stop sweeping
+            log.exception("sweeping expired holds failed")
+        await asyncio.sleep(every_seconds)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     db = Database(
@@ -108,7 +124,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(sweep_holds(db, settings.hold_sweep_seconds))
         yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
         db.dispose()
 
     app = FastAPI(
@@ -129,8 +149,10 @@ def routers() -> list[APIRouter]:
     """Every router the service serves; each domain adds its own line."""
     from steelyard.access.api import router as accounts
     from steelyard.catalog.api import router as catalogue
+    from steelyard.inventory.api import router as inventory
+    from steelyard.quotes.api import router as quotes
 
-    return [ops_router(), catalogue, accounts]
+    return [ops_router(), catalogue, accounts, quotes, inventory]
 
 
 class Health(BaseModel):

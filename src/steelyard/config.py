@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 30_000
     default_currency: str = "EUR"
     default_tax_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
-    quote_validity_minutes: int = Field(60 * 24, gt=0)
+    quote_validity_minutes: int = Field(60 * 24, gt=0, description="how long a quote, and its holds, stay valid")
+    hold_sweep_seconds: float = Field(2.0, gt=0, description="how often each process gives back expired holds")
     default_cut_fee: Decimal = Field(
         Decimal("2.50"), ge=0, description="per cut, in EUR, when neither product nor family sets one"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -153,3 +154,8 @@ def after_commit(conn: Connection, hook: AfterCommit) -> None:
     if hooks is None:
         raise RuntimeError("after_commit needs a connection from Database.write()")
     hooks.append(hook)
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC, so say so."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from steelyard.db import make_engine
-from steelyard.schema import UNMANAGED, UNMANAGED_PREFIXES, metadata
 from steelyard.migrate import current_revision, migrate
+from steelyard.schema import UNMANAGED, UNMANAGED_PREFIXES, metadata
 
 
 def _tables(url: str) -> set[str]:

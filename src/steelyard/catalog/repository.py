@@ -12,7 +12,6 @@ from sqlalchemy.engine import Row
 
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.tables import products, warehouses
-from steelyard.db import from_micro
 from steelyard.inventory.tables import stock_levels
 from steelyard.units.quantity import Quantity
 
@@ -138,6 +137,31 @@ def get_product(conn: Connection, sku: str, *, for_update: bool = False) -> Stor
     return None if row is None else _stored(row)
 
 
+def get_products(conn: Connection, skus: list[str]) -> dict[str, StoredProduct]:
+    """Several products by SKU in one statement (those that exist)."""
+    return {row.sku: _stored(row) for row in conn.execute(select(products).where(products.c.sku.in_(skus)))}
+
+
+def levels_for_many(conn: Connection, product_ids: list[int]) -> dict[int, list[Level]]:
+    """Stock of several products, per warehouse that holds any, ordered by warehouse code."""
+    rows = conn.execute(
+        select(
+            stock_levels.c.product_id,
+            warehouses.c.id,
+            warehouses.c.code,
+            stock_levels.c.on_hand,
+            stock_levels.c.reserved,
+        )
+        .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
+        .where(stock_levels.c.product_id.in_(product_ids))
+        .order_by(warehouses.c.code)
+    )
+    found: dict[int, list[Level]] = {pid: [] for pid in product_ids}
+    for r in rows:
+        found[r.product_id].append(Level(r.id, r.code, r.on_hand, r.reserved))
+    return found
+
+
 def product_ids(conn: Connection, skus: list[str]) -> dict[str, int]:
     rows = conn.execute(select(products.c.sku, products.c.id).where(products.c.sku.in_(skus)))
     return {r.sku: r.id for r in rows}
@@ -189,7 +213,7 @@ def levels_for(conn: Connection, product_id: int) -> list[Level]:
         )
         .order_by(warehouses.c.code)
     )
-    return [Level(r.id, r.code, from_micro(r.on_hand), from_micro(r.reserved)) for r in rows]
+    return [Level(r.id, r.code, r.on_hand, r.reserved) for r in rows]  # coalesce keeps the Micro type
 
 
 def insert_warehouse(conn: Connection, *, code: str, name: str, address: str) -> None:

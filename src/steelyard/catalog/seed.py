@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, insert, select
 from steelyard.catalog import repository as repo
 from steelyard.catalog.rules import normalise
 from steelyard.catalog.schemas import ProductIn, WarehouseIn
-from steelyard.catalog.service import _product
+from steelyard.catalog.service import product_from_fields
 from steelyard.catalog.tables import products
 from steelyard.inventory.tables import stock_levels
 
@@ -51,7 +51,7 @@ def load(conn: Connection, *, warehouses: list[dict[str, Any]], items: Iterable[
     for batch in _batches(items, BATCH):
         stock = {item["sku"]: item.get("stock", {}) for item in batch}
         bodies = [ProductIn.model_validate({k: v for k, v in item.items() if k != "stock"}) for item in batch]
-        repo.insert_products(conn, [normalise(_product(b.sku, b)) for b in bodies])
+        repo.insert_products(conn, [normalise(product_from_fields(b.sku, b)) for b in bodies])
         ids = repo.product_ids(conn, list(stock))
         rows = [
             {"product_id": ids[sku], "warehouse_id": codes[code], "on_hand": Decimal(qty), "reserved": Decimal(0)}

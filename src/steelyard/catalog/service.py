@@ -32,7 +32,8 @@ def _quantity(q: QuantityIn | None) -> Quantity | None:
     return None if q is None else Quantity(q.value, q.unit)
 
 
-def _product(sku: str, f: ProductFields) -> Product:
+def product_from_fields(sku: str, f: ProductFields) -> Product:
+    """The domain product for an API body (units not yet checked: see rules.normalise)."""
     return Product(
         sku=sku,
         name=f.name,
@@ -64,7 +65,7 @@ def _product(sku: str, f: ProductFields) -> Product:
 
 
 def create_product(conn: Connection, *, data: ProductIn) -> repo.StoredProduct:
-    product = normalise(_product(data.sku, data))
+    product = normalise(product_from_fields(data.sku, data))
     if repo.sku_exists(conn, product.sku):
         raise Conflict(f"a product with SKU '{product.sku}' exists already; PATCH it to change it")
     try:
@@ -90,7 +91,7 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
         raise InvalidInput.from_problems(nulls)
     current = ProductFields.model_validate(_fields_dict(stored.product))
     merged = current.model_copy(update={k: getattr(patch, k) for k in changes})
-    product = normalise(_product(sku, merged))
+    product = normalise(product_from_fields(sku, merged))
     repo.update_product(conn, stored.id, product)
     return _require(conn, sku)
 

@@ -1,0 +1,61 @@
+"""Stock movements and the ledger over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from steelyard.access.deps import StaffPrincipal
+from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, problem_responses
+from steelyard.catalog.schemas import SKU_PATTERN
+from steelyard.idempotency import request_hash, run_once
+from steelyard.inventory import movements
+from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, MovementOut
+
+router = APIRouter(prefix="/api/v1/stock", tags=["inventory"], responses=problem_responses(401, 403, 422))
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200, description="the same key and body replays the first answer"),
+]
+
+
+@router.post(
+    "/movements", status_code=status.HTTP_201_CREATED, response_model=MovementOut, responses=problem_responses(409)
+)
+def post_movement(
+    body: MovementIn, request: Request, db: DbDep, principal: StaffPrincipal, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    """Receipt, adjustment (signed), scrap or transfer, in any unit the product converts to."""
+    status_code, document = run_once(
+        db,
+        scope=f"movements:{principal.token_id}",
+        key=idempotency_key,
+        fingerprint=request_hash("POST", request.url.path, body.model_dump(mode="json")),
+        work=lambda conn: (
+            201,
+            MovementOut.model_validate(movements.post_movement(conn, body=body, actor=principal)).model_dump(
+                mode="json"
+            ),
+        ),
+    )
+    return JSONResponse(document, status_code=status_code)
+
+
+@router.get("/movements", response_model=Page[LedgerEntryOut])
+def list_movements(
+    db: DbDep,
+    _: StaffPrincipal,
+    sku: Annotated[str, Query(pattern=SKU_PATTERN, description="the product whose ledger to read")],
+    warehouse: Annotated[str | None, Query(max_length=16)] = None,
+    order: Annotated[Literal["asc", "desc"], Query(description="desc: newest first")] = "desc",
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[LedgerEntryOut]:
+    """The append-only ledger of one product: who, when, what, why, and the levels after each row."""
+    with db.read() as conn:
+        items, next_cursor = movements.list_ledger(
+            conn, sku=sku, warehouse=warehouse, cursor=cursor, limit=limit, newest_first=order == "desc"
+        )
+    return Page(items=[LedgerEntryOut.model_validate(i) for i in items], next_cursor=next_cursor)

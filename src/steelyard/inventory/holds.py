@@ -1,0 +1,187 @@
+"""Holds: stock set aside for a quote until it expires, or for an order until it ships or is cancelled.
+
+Expired holds give their stock back by themselves: every server process runs `sweep` every few seconds (and once
+at start, so a restart catches up), and each new hold first releases the expired holds of its own products, so a
+reservation never waits for the sweeper.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, exists, insert, select, update
+
+from steelyard.access.model import Principal
+from steelyard.catalog.tables import products, warehouses
+from steelyard.db import Database
+from steelyard.inventory.ledger import change_level, lock_levels
+from steelyard.inventory.model import Kind, allocate
+from steelyard.inventory.tables import holds
+
+log = logging.getLogger("steelyard.holds")
+SYSTEM = "system"
+
+
+def _plain(value: Decimal) -> str:
+    return "0" if value == 0 else format(value.normalize(), "f")
+
+
+def take(
+    conn: Connection,
+    *,
+    product_id: int,
+    sku: str,
+    needed: Decimal,
+    home: str | None,
+    quote_id: str,
+    line_no: int,
+    status: str,
+    order_id: str | None,
+    expires_at: datetime | None,
+    actor: str,
+    reference: str,
+) -> list[tuple[str, Decimal]]:
+    """Reserve up to `needed` of one product across warehouses (home first); returns (warehouse, quantity) taken."""
+    levels = lock_levels(conn, product_id)
+    taken: list[tuple[str, Decimal]] = []
+    for level, quantity in allocate(needed, levels, home):
+        change_level(
+            conn,
+            product_id=product_id,
+            warehouse_id=level.warehouse_id,
+            warehouse=level.code,
+            sku=sku,
+            kind=Kind.HOLD,
+            reserved=quantity,
+            actor=actor,
+            reference=reference,
+        )
+        conn.execute(
+            insert(holds).values(
+                quote_id=quote_id,
+                order_id=order_id,
+                line_no=line_no,
+                product_id=product_id,
+                warehouse_id=level.warehouse_id,
+                quantity=quantity,
+                status=status,
+                expires_at=expires_at,
+            )
+        )
+        taken.append((level.code, quantity))
+    return taken
+
+
+def hold_quote(
+    conn: Connection,
+    *,
+    quote_id: str,
+    lines: list[dict[str, Any]],
+    home_warehouse: str | None,
+    principal: Principal | None,
+    expires_at: datetime,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Hold what is available for every line until `expires_at`; each line says what it `held` and where."""
+    release_expired(conn, now=now, product_ids=sorted({line["product_id"] for line in lines}))
+    result = [dict(line) for line in lines]
+    # Lines are taken in product order so two quotes over the same products lock them in the same order.
+    for line in sorted(result, key=lambda ln: (ln["product_id"], ln["line"])):
+        needed = Decimal(line["stock_quantity"]["value"])
+        taken = take(
+            conn,
+            product_id=line["product_id"],
+            sku=line["sku"],
+            needed=needed,
+            home=home_warehouse,
+            quote_id=quote_id,
+            line_no=line["line"],
+            status="held",
+            order_id=None,
+            expires_at=expires_at,
+            actor=principal.name if principal else SYSTEM,
+            reference=f"quote:{quote_id}",
+        )
+        line["held"] = {"value": _plain(total_taken(taken)), "unit": line["stock_quantity"]["unit"]}
+        line["holds"] = [{"warehouse": code, "quantity": _plain(q)} for code, q in taken]
+    return result
+
+
+def total_taken(taken: list[tuple[str, Decimal]]) -> Decimal:
+    return sum((q for _, q in taken), Decimal(0))
+
+
+def give_back(
+    conn: Connection, hold: Any, *, kind: Kind, new_status: str, actor: str, reference: str, ship: bool = False
+) -> bool:
+    """End one hold: unreserve (and for a shipment also take it off hand). False if someone else ended it first."""
+    ended = conn.execute(
+        update(holds).where(holds.c.id == hold.id, holds.c.status == hold.status).values(status=new_status)
+    ).rowcount
+    if not ended:
+        return False
+    change_level(
+        conn,
+        product_id=hold.product_id,
+        warehouse_id=hold.warehouse_id,
+        warehouse=hold.code,
+        sku=hold.sku,
+        kind=kind,
+        reserved=-hold.quantity,
+        on_hand=-hold.quantity if ship else Decimal(0),
+        actor=actor,
+        reference=reference,
+    )
+    return True
+
+
+def holds_query() -> Any:
+    return select(holds, products.c.sku, warehouses.c.code).select_from(
+        holds.join(products, products.c.id == holds.c.product_id).join(
+            warehouses, warehouses.c.id == holds.c.warehouse_id
+        )
+    )
+
+
+def release_expired(conn: Connection, *, now: datetime, product_ids: list[int] | None = None, limit: int = 500) -> int:
+    """Give back the stock of quote holds whose time is up; returns how many were released."""
+    query = (
+        holds_query()
+        .where(holds.c.status == "held", holds.c.expires_at <= now)
+        .order_by(holds.c.product_id, holds.c.warehouse_id, holds.c.id)
+        .limit(limit)
+    )
+    if product_ids is not None:
+        query = query.where(holds.c.product_id.in_(product_ids))
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=holds, skip_locked=True)
+    released = 0
+    for hold in conn.execute(query).all():
+        released += give_back(
+            conn, hold, kind=Kind.EXPIRE, new_status="expired", actor=SYSTEM, reference=f"quote:{hold.quote_id}"
+        )
+    return released
+
+
+def any_expired(conn: Connection, now: datetime) -> bool:
+    return bool(conn.execute(select(exists().where(holds.c.status == "held", holds.c.expires_at <= now))).scalar())
+
+
+def sweep(db: Database, now: datetime) -> int:
+    """One sweep: a cheap read first, so an idle server does not take the SQLite write lock every few seconds."""
+    with db.read() as conn:
+        if not any_expired(conn, now):
+            return 0
+    released = 0
+    while True:
+        with db.write() as conn:
+            batch = release_expired(conn, now=now)
+        released += batch
+        if batch < 500:
+            break
+    if released:
+        log.info("released %d expired holds", released)
+    return released

@@ -1,0 +1,186 @@
+"""Staff stock movements (receipt, adjustment, scrap, transfer) and the ledger that records every change.
+
+Services take a connection and never commit: the caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from steelyard.access.model import Principal
+from steelyard.api import decode_cursor, encode_cursor
+from steelyard.catalog import repository as catalog
+from steelyard.catalog.rules import physics_of
+from steelyard.catalog.tables import products, warehouses
+from steelyard.db import STOCK_SCALE, utc
+from steelyard.errors import FieldProblem, InvalidInput, NotFound
+from steelyard.inventory.ledger import change_level
+from steelyard.inventory.model import Kind
+from steelyard.inventory.schemas import MovementIn
+from steelyard.inventory.tables import stock_movements
+from steelyard.units import convert_for, make_quantity
+
+STEP = Decimal(1).scaleb(-STOCK_SCALE)
+
+
+def _plain(value: Decimal) -> str:
+    return "0" if value == 0 else format(value.normalize(), "f")
+
+
+def _warehouse(conn: Connection, code: str, field: str) -> int:
+    found = conn.execute(select(warehouses.c.id).where(warehouses.c.code == code)).scalar()
+    if found is None:
+        raise InvalidInput.from_problems([FieldProblem(field, f"no warehouse with code '{code}'")])
+    return int(found)
+
+
+def _check_shape(body: MovementIn) -> None:
+    problems = []
+    if body.kind == "transfer":
+        if body.to_warehouse is None:
+            problems.append(FieldProblem("to_warehouse", "a transfer needs the receiving warehouse"))
+        elif body.to_warehouse == body.warehouse:
+            problems.append(FieldProblem("to_warehouse", "a transfer goes to another warehouse, not the same one"))
+    elif body.to_warehouse is not None:
+        problems.append(FieldProblem("to_warehouse", f"only a transfer has a to_warehouse, not a {body.kind}"))
+    if body.kind in ("adjustment", "scrap") and not body.reason:
+        problems.append(FieldProblem("reason", f"say why: a {body.kind} needs a reason"))
+    if problems:
+        raise InvalidInput.from_problems(problems)
+
+
+def stock_quantity(stored: catalog.StoredProduct, body: MovementIn) -> tuple[Decimal, str]:
+    """The movement's size in the stock unit (signed for adjustments) and the canonical unit typed."""
+    product = stored.product
+    physics = physics_of(product)
+    value = body.quantity.value
+    # Only an adjustment is signed; any other kind with a negative quantity is refused by make_quantity.
+    sign = Decimal(-1) if body.kind == "adjustment" and value < 0 else Decimal(1)
+    typed = make_quantity(sign * value, body.quantity.unit, physics.piece_names, field="quantity")
+    amount = convert_for(physics, typed, product.stock_unit).quantize(STEP, ROUND_HALF_UP)
+    if amount == 0:
+        raise InvalidInput.from_problems(
+            [
+                FieldProblem(
+                    "quantity.value", f"rounds to 0 {product.stock_unit}: stock is kept to {STOCK_SCALE} decimal places"
+                )
+            ]
+        )
+    if product.stock_unit == "piece" and amount != amount.to_integral_value():
+        raise InvalidInput.from_problems(
+            [
+                FieldProblem(
+                    "quantity", f"{product.sku} is counted in whole pieces; {_plain(amount)} pieces is not whole"
+                )
+            ]
+        )
+    return sign * amount, typed.unit
+
+
+def post_movement(conn: Connection, *, body: MovementIn, actor: Principal) -> dict[str, Any]:
+    _check_shape(body)
+    stored = catalog.get_product(conn, body.sku)
+    if stored is None:
+        raise InvalidInput.from_problems([FieldProblem("sku", f"no product with SKU '{body.sku}'")])
+    source = _warehouse(conn, body.warehouse, "warehouse")
+    target = _warehouse(conn, body.to_warehouse, "to_warehouse") if body.to_warehouse else None
+    amount, unit = stock_quantity(stored, body)
+    reference = "M" + uuid.uuid4().hex[:24].upper()
+    typed = {"value": _plain(body.quantity.value), "unit": unit}
+    if body.kind == "transfer":
+        assert target is not None and body.to_warehouse is not None
+        steps = [
+            (source, body.warehouse, Kind.TRANSFER_OUT, -amount),
+            (target, body.to_warehouse, Kind.TRANSFER_IN, amount),
+        ]
+        steps.sort(key=lambda s: s[0])  # lock levels in one order everywhere, so two transfers cannot deadlock
+    else:
+        kind = {"receipt": Kind.RECEIPT, "adjustment": Kind.ADJUSTMENT, "scrap": Kind.SCRAP}[body.kind]
+        steps = [(source, body.warehouse, kind, -amount if body.kind == "scrap" else amount)]
+    for warehouse_id, code, kind, delta in steps:
+        change_level(
+            conn,
+            product_id=stored.id,
+            warehouse_id=warehouse_id,
+            warehouse=code,
+            sku=body.sku,
+            kind=kind,
+            on_hand=delta,
+            actor=actor.name,
+            reference=reference,
+            quantity=typed,
+            reason=body.reason,
+        )
+    return {
+        "id": reference,
+        "kind": body.kind,
+        "sku": body.sku,
+        "warehouse": body.warehouse,
+        "to_warehouse": body.to_warehouse,
+        "quantity": typed,
+        "stock_quantity": {"value": _plain(amount), "unit": stored.product.stock_unit},
+        "reason": body.reason,
+        "actor": actor.name,
+        "entries": ledger_entries(conn, reference=reference),
+    }
+
+
+def _entry(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "sku": row.sku,
+        "warehouse": row.code,
+        "kind": row.kind,
+        "unit": row.stock_unit,
+        "on_hand_change": row.on_hand_change,
+        "reserved_change": row.reserved_change,
+        "on_hand_after": row.on_hand_after,
+        "reserved_after": row.reserved_after,
+        "available_after": row.on_hand_after - row.reserved_after,
+        "quantity": row.quantity,
+        "reason": row.reason,
+        "actor": row.actor,
+        "reference": row.reference,
+        "created_at": utc(row.created_at),
+    }
+
+
+def _ledger_query() -> Any:
+    return select(stock_movements, products.c.sku, products.c.stock_unit, warehouses.c.code).select_from(
+        stock_movements.join(products, products.c.id == stock_movements.c.product_id).join(
+            warehouses, warehouses.c.id == stock_movements.c.warehouse_id
+        )
+    )
+
+
+def ledger_entries(conn: Connection, *, reference: str) -> list[dict[str, Any]]:
+    rows = conn.execute(_ledger_query().where(stock_movements.c.reference == reference).order_by(stock_movements.c.id))
+    return [_entry(r) for r in rows]
+
+
+def list_ledger(
+    conn: Connection, *, sku: str, warehouse: str | None, cursor: str | None, limit: int, newest_first: bool
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One product's ledger rows, with cursor pagination over the row id."""
+    product_id = conn.execute(select(products.c.id).where(products.c.sku == sku)).scalar()
+    if product_id is None:
+        raise NotFound(f"no product with SKU '{sku}'")
+    query = _ledger_query().where(stock_movements.c.product_id == product_id).limit(limit + 1)
+    if warehouse is not None:
+        query = query.where(warehouses.c.code == warehouse)
+    after = decode_cursor(cursor, int)
+    if newest_first:
+        query = query.order_by(stock_movements.c.id.desc())
+        if after is not None:
+            query = query.where(stock_movements.c.id < after)
+    else:
+        query = query.order_by(stock_movements.c.id)
+        if after is not None:
+            query = query.where(stock_movements.c.id > after)
+    rows = list(conn.execute(query))
+    items = [_entry(r) for r in rows[:limit]]
+    return items, encode_cursor(items[-1]["id"]) if len(rows) > limit else None

@@ -1,0 +1,211 @@
+"""Orders: accept a quote atomically for the whole of every line, ship it, or cancel it.
+
+Accepting keeps what the quote held and reserves the rest from what is available at that moment; if any line is
+short, nothing is taken and the answer says what is short. Accepting an accepted quote answers its order again,
+so a retry never makes a second order (orders.quote_id is unique as well).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from steelyard.access.model import Principal
+from steelyard.api import decode_cursor, encode_cursor
+from steelyard.db import utc
+from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
+from steelyard.inventory.holds import give_back, holds_query, take
+from steelyard.inventory.model import Kind
+from steelyard.inventory.tables import holds
+from steelyard.quotes.service import get_quote_row, terms_home
+from steelyard.quotes.tables import orders, quotes
+
+
+def _plain(value: Decimal) -> str:
+    return "0" if value == 0 else format(value.normalize(), "f")
+
+
+def accept(conn: Connection, *, quote_id: str, principal: Principal, now: datetime) -> tuple[dict[str, Any], bool]:
+    """The order for this quote, and whether it was made now (False: it existed already)."""
+    quote = get_quote_row(conn, quote_id, principal, for_update=True)
+    if quote.account_id is None:
+        raise Conflict("this quote was made without an account; ask for a quote with your customer token to order")
+    if not principal.is_staff and principal.account_id != quote.account_id:
+        raise Forbidden("only the quote's customer or staff may accept it")
+    existing = conn.execute(select(orders.c.id).where(orders.c.quote_id == quote_id)).scalar()
+    if existing is not None:
+        return get_order(conn, order_id=existing, principal=principal), False
+    if utc(quote.valid_until) <= now:
+        raise Conflict(f"quote {quote_id} expired at {utc(quote.valid_until).isoformat()}; ask for a new quote")
+    order_id = "O" + uuid.uuid4().hex[:24].upper()
+    home = terms_home(conn, quote.account_id)
+    held = _held_per_line(conn, quote_id)
+    short: list[dict[str, Any]] = []
+    for line in sorted(quote.lines, key=lambda ln: (ln["product_id"], ln["line"])):
+        needed = Decimal(line["stock_quantity"]["value"]) - held.get(line["line"], Decimal(0))
+        if needed <= 0:
+            continue
+        taken = take(
+            conn,
+            product_id=line["product_id"],
+            sku=line["sku"],
+            needed=needed,
+            home=home,
+            quote_id=quote_id,
+            line_no=line["line"],
+            status="ordered",
+            order_id=order_id,
+            expires_at=None,
+            actor=principal.name,
+            reference=f"order:{order_id}",
+        )
+        got = sum((q for _, q in taken), Decimal(0))
+        if got < needed:
+            short.append(
+                {
+                    "line": line["line"],
+                    "sku": line["sku"],
+                    "needed": _plain(needed),
+                    "available": _plain(got),
+                    "unit": line["stock_quantity"]["unit"],
+                }
+            )
+    if short:
+        # Raising rolls back the whole transaction: no line is half-taken.
+        detail = "; ".join(
+            f"line {s['line']} ({s['sku']}): {s['needed']} {s['unit']} needed beyond what the quote "
+            f"held, {s['available']} available"
+            for s in short
+        )
+        raise InsufficientStock(f"not enough stock to accept quote {quote_id}: {detail}", short=short)
+    conn.execute(
+        update(holds)
+        .where(holds.c.quote_id == quote_id, holds.c.status == "held")
+        .values(status="ordered", order_id=order_id, expires_at=None)
+    )
+    conn.execute(
+        insert(orders).values(
+            id=order_id,
+            quote_id=quote_id,
+            account_id=quote.account_id,
+            status="accepted",
+            currency=quote.currency,
+            subtotal=quote.subtotal,
+            tax=quote.tax,
+            total=quote.total,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    conn.execute(update(quotes).where(quotes.c.id == quote_id).values(status="accepted"))
+    return get_order(conn, order_id=order_id, principal=principal), True
+
+
+def _held_per_line(conn: Connection, quote_id: str) -> dict[int, Decimal]:
+    rows = conn.execute(
+        select(holds.c.line_no, func.sum(holds.c.quantity).label("quantity"))
+        .where(holds.c.quote_id == quote_id, holds.c.status == "held")
+        .group_by(holds.c.line_no)
+    )
+    return {r.line_no: r.quantity for r in rows}  # the sum keeps the column's Micro type, so it is a Decimal
+
+
+def _order_row(conn: Connection, order_id: str, principal: Principal, *, for_update: bool = False) -> Any:
+    query = select(orders).where(orders.c.id == order_id)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None or not (principal.is_staff or principal.account_id == row.account_id):
+        raise NotFound(f"no order {order_id} that you may see")
+    return row
+
+
+def _document(conn: Connection, row: Any) -> dict[str, Any]:
+    allocations = conn.execute(
+        holds_query().where(holds.c.order_id == row.id).order_by(holds.c.line_no, holds.c.id)
+    ).all()
+    units = {
+        line["line"]: line["stock_quantity"]["unit"]
+        for line in conn.execute(select(quotes.c.lines).where(quotes.c.id == row.quote_id)).scalar_one()
+    }
+    return {
+        "id": row.id,
+        "quote_id": row.quote_id,
+        "account_id": row.account_id,
+        "status": row.status,
+        "currency": row.currency,
+        "subtotal": row.subtotal,
+        "tax": row.tax,
+        "total": row.total,
+        "allocations": [
+            {"line": a.line_no, "sku": a.sku, "warehouse": a.code, "quantity": a.quantity, "unit": units[a.line_no]}
+            for a in allocations
+        ],
+        "created_at": utc(row.created_at),
+        "updated_at": utc(row.updated_at),
+    }
+
+
+def get_order(conn: Connection, *, order_id: str, principal: Principal) -> dict[str, Any]:
+    return _document(conn, _order_row(conn, order_id, principal))
+
+
+def list_orders(
+    conn: Connection, *, principal: Principal, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Oldest first (the shipping queue's order): a customer's own orders, or all for staff."""
+    query = select(orders).order_by(orders.c.id).limit(limit + 1)
+    if not principal.is_staff:
+        query = query.where(orders.c.account_id == principal.account_id)
+    if status is not None:
+        query = query.where(orders.c.status == status)
+    after = decode_cursor(cursor, str)
+    if after is not None:
+        query = query.where(orders.c.id > after)
+    rows = list(conn.execute(query))
+    docs = [_document(conn, r) for r in rows[:limit]]
+    return docs, encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+
+
+def _finish(conn: Connection, *, order_id: str, principal: Principal, now: datetime, ship: bool) -> dict[str, Any]:
+    row = _order_row(conn, order_id, principal, for_update=True)
+    action = "ship" if ship else "cancel"
+    if row.status != "accepted":
+        raise Conflict(
+            f"order {order_id} is {row.status}; only an accepted order can be {action}ped"
+            if ship
+            else f"order {order_id} is {row.status}; only an accepted order can be cancelled"
+        )
+    allocations = conn.execute(
+        holds_query()
+        .where(holds.c.order_id == order_id, holds.c.status == "ordered")
+        .order_by(holds.c.product_id, holds.c.warehouse_id, holds.c.id)
+    ).all()
+    for hold in allocations:
+        give_back(
+            conn,
+            hold,
+            kind=Kind.SHIP if ship else Kind.RELEASE,
+            new_status="shipped" if ship else "released",
+            actor=principal.name,
+            reference=f"order:{order_id}",
+            ship=ship,
+        )
+    conn.execute(
+        update(orders).where(orders.c.id == order_id).values(status="shipped" if ship else "cancelled", updated_at=now)
+    )
+    return _document(conn, _order_row(conn, order_id, principal))
+
+
+def ship(conn: Connection, *, order_id: str, principal: Principal, now: datetime) -> dict[str, Any]:
+    """Move the order's reserved stock out of the warehouses (staff)."""
+    return _finish(conn, order_id=order_id, principal=principal, now=now, ship=True)
+
+
+def cancel(conn: Connection, *, order_id: str, principal: Principal, now: datetime) -> dict[str, Any]:
+    """Give the order's reserved stock back (staff, or the order's customer)."""
+    return _finish(conn, order_id=order_id, principal=principal, now=now, ship=False)

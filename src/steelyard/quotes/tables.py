@@ -1,0 +1,48 @@
+"""Quotes and the currency rate table (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
+
+from steelyard.db import DecimalText, metadata
+
+currencies = Table(
+    "currencies",
+    metadata,
+    Column("code", String(3), primary_key=True),
+    Column("rate", DecimalText, nullable=False),  # units of this currency per 1 unit of the base currency (EUR)
+    Column("minor_units", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("status", String(16), nullable=False),  # open, accepted, expired
+    Column("currency", String(3), nullable=False),
+    Column("reserve", Boolean, nullable=False),
+    Column("subtotal", DecimalText, nullable=False),
+    Column("tax_rate", DecimalText, nullable=False),
+    Column("tax", DecimalText, nullable=False),
+    Column("total", DecimalText, nullable=False),
+    Column("lines", JSON, nullable=False),  # the priced lines as answered, plus the product ids behind them
+    Column("valid_until", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("quote_id", String(40), ForeignKey("quotes.id", ondelete="RESTRICT"), nullable=False, unique=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("status", String(16), nullable=False),  # accepted, shipped, cancelled
+    Column("currency", String(3), nullable=False),
+    Column("subtotal", DecimalText, nullable=False),
+    Column("tax", DecimalText, nullable=False),
+    Column("total", DecimalText, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
