@@ -1,0 +1,74 @@
+"""Real `steelyard serve` processes for tests that need several workers or several servers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(
+    database_url: str, *, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """Start `steelyard serve` on a free port; yield (base URL, supervisor pid); stop it whatever happens."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "STEELYARD_DATABASE_URL": database_url,
+        "STEELYARD_DB_POOL_SIZE": "8",
+        "STEELYARD_DB_MAX_OVERFLOW": "8",
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "steelyard.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=environment,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"steelyard serve exited with {process.returncode}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("steelyard serve did not become ready in 30 s")
+            time.sleep(0.1)
+        yield base, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
