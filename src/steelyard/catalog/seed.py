@@ -15,7 +15,7 @@ from steelyard.catalog.rules import normalise
 from steelyard.catalog.schemas import ProductIn, WarehouseIn
 from steelyard.catalog.service import product_from_fields
 from steelyard.catalog.tables import products
-from steelyard.inventory.tables import stock_levels
+from steelyard.inventory.tables import stock_levels, stock_movements
 
 BATCH = 1000
 
@@ -37,7 +37,9 @@ def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[s
         yield batch
 
 
-def load(conn: Connection, *, warehouses: list[dict[str, Any]], items: Iterable[dict[str, Any]]) -> SeedReport:
+def load(
+    conn: Connection, *, warehouses: list[dict[str, Any]], items: Iterable[dict[str, Any]], actor: str = "seed"
+) -> SeedReport:
     """Insert warehouses (those missing) and products with their `stock` {code: quantity}; validated like the API."""
     existing = repo.warehouse_ids(conn)
     new_warehouses = 0
@@ -61,6 +63,26 @@ def load(conn: Connection, *, warehouses: list[dict[str, Any]], items: Iterable[
         ]
         if rows:
             conn.execute(insert(stock_levels), rows)
+            # Opening stock is booked as receipts, so the ledger adds up to the levels from the first day.
+            conn.execute(
+                insert(stock_movements),
+                [
+                    {
+                        "product_id": r["product_id"],
+                        "warehouse_id": r["warehouse_id"],
+                        "kind": "receipt",
+                        "on_hand_change": r["on_hand"],
+                        "reserved_change": Decimal(0),
+                        "on_hand_after": r["on_hand"],
+                        "reserved_after": Decimal(0),
+                        "quantity": None,
+                        "reason": "opening stock",
+                        "actor": actor,
+                        "reference": "seed",
+                    }
+                    for r in rows
+                ],
+            )
         count += len(batch)
         stock_rows += len(rows)
     return SeedReport(products=count, warehouses=new_warehouses, stock_rows=stock_rows)
