@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, func
 
-from steelyard.db import DecimalText, metadata
+from steelyard.db import DecimalText, UtcDateTime, metadata
 
 accounts = Table(
     "accounts",
@@ -16,7 +16,7 @@ accounts = Table(
     Column("discount_percent", DecimalText, nullable=False, server_default="0"),
     Column("price_list", JSON, nullable=False),
     Column("home_warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="SET NULL"), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 
 tokens = Table(
@@ -27,6 +27,6 @@ tokens = Table(
     Column("role", String(16), nullable=False),
     Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("revoked_at", UtcDateTime, nullable=True),
 )

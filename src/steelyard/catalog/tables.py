@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Table, Text, func
+from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, Text, func
 from sqlalchemy import true as sa_true
 
-from steelyard.db import DecimalText, metadata
+from steelyard.db import DecimalText, UtcDateTime, metadata
 
 warehouses = Table(
     "warehouses",
@@ -14,7 +14,7 @@ warehouses = Table(
     Column("code", String(16), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("address", Text, nullable=False, server_default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 
 products = Table(
@@ -41,6 +41,6 @@ products = Table(
     Column("description", Text, nullable=False, server_default=""),
     Column("active", Boolean, nullable=False, server_default=sa_true()),
     Column("version", Integer, nullable=False, server_default=sa_true()),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
 )

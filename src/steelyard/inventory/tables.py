@@ -7,7 +7,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,7 +16,7 @@ from sqlalchemy import (
     func,
 )
 
-from steelyard.db import Micro, metadata
+from steelyard.db import Micro, UtcDateTime, metadata
 
 stock_levels = Table(
     "stock_levels",
@@ -48,7 +47,7 @@ stock_movements = Table(
     Column("reason", Text, nullable=True),
     Column("actor", String(200), nullable=False),
     Column("reference", String(64), nullable=False),  # movement, quote or order this row belongs to
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Index("ix_stock_movements_product_id_id", "product_id", "id"),
     Index("ix_stock_movements_reference", "reference"),
 )
@@ -65,8 +64,8 @@ holds = Table(
     Column("warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="RESTRICT"), nullable=False),
     Column("quantity", Micro, nullable=False),
     Column("status", String(16), nullable=False),  # held, ordered, expired, released, shipped
-    Column("expires_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     Index("ix_holds_status_expires_at", "status", "expires_at"),
     Index("ix_holds_quote_id", "quote_id"),
@@ -82,5 +81,5 @@ idempotency_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("status", Integer, nullable=False),
     Column("body", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )

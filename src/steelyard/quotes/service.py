@@ -309,10 +309,7 @@ def list_quotes(
             raise InvalidInput.from_problems(
                 [FieldProblem("cursor", "not a valid cursor; pass next_cursor unchanged")]
             ) from None
-        at_naive = at.replace(tzinfo=None) if conn.dialect.name == "sqlite" else at
-        query = query.where(
-            (quotes.c.created_at < at_naive) | ((quotes.c.created_at == at_naive) & (quotes.c.id < key[1]))
-        )
+        query = query.where((quotes.c.created_at < at) | ((quotes.c.created_at == at) & (quotes.c.id < key[1])))
     rows = list(conn.execute(query))
     docs = [quote_document(r, now) for r in rows[:limit]]
     next_cursor = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, func
 
-from steelyard.db import DecimalText, metadata
+from steelyard.db import DecimalText, UtcDateTime, metadata
 
 currencies = Table(
     "currencies",
@@ -12,7 +12,7 @@ currencies = Table(
     Column("code", String(3), primary_key=True),
     Column("rate", DecimalText, nullable=False),  # units of this currency per 1 unit of the base currency (EUR)
     Column("minor_units", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 
 quotes = Table(
@@ -28,8 +28,8 @@ quotes = Table(
     Column("tax", DecimalText, nullable=False),
     Column("total", DecimalText, nullable=False),
     Column("lines", JSON, nullable=False),  # the priced lines as answered, plus the product ids behind them
-    Column("valid_until", DateTime(timezone=True), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("valid_until", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 
 orders = Table(
@@ -43,6 +43,6 @@ orders = Table(
     Column("subtotal", DecimalText, nullable=False),
     Column("tax", DecimalText, nullable=False),
     Column("total", DecimalText, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
