@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 
 from steelyard.db import make_engine
 
@@ -38,9 +39,12 @@ def migrate(url: str, to: str = "head") -> str:
     if to == "base":
         command.downgrade(cfg, "base")
         return "downgraded to base"
-    target = script.get_revision(to)
+    try:
+        target = script.get_revision(to)
+    except CommandError:
+        target = None
     if target is None:
-        raise ValueError(f"unknown revision {to!r}")
+        raise ValueError(f"unknown revision {to!r}; see migrations/versions for the revision ids")
     if current is not None and current != target.revision:
         ancestors = {rev.revision for rev in script.iterate_revisions(current, "base")}
         if target.revision in ancestors:
