@@ -14,8 +14,17 @@ from steelyard.inventory.tables import stock_levels, stock_movements
 MOVEMENTS = "/api/v1/stock/movements"
 
 
-def move(client: TestClient, staff: dict[str, str], sku: str, warehouse: str, kind: str, value: str, unit: str,
-         expect: int = 201, **extra: Any) -> dict[str, Any]:
+def move(
+    client: TestClient,
+    staff: dict[str, str],
+    sku: str,
+    warehouse: str,
+    kind: str,
+    value: str,
+    unit: str,
+    expect: int = 201,
+    **extra: Any,
+) -> dict[str, Any]:
     body = {"sku": sku, "warehouse": warehouse, "kind": kind, "quantity": {"value": value, "unit": unit}, **extra}
     r = client.post(MOVEMENTS, json=body, headers=staff)
     assert r.status_code == expect, r.text
@@ -33,17 +42,24 @@ def assert_ledger_adds_up(db: Database) -> None:
         sums = {
             (r.product_id, r.warehouse_id): (Decimal(r.on_hand), Decimal(r.reserved))
             for r in conn.execute(
-                select(stock_movements.c.product_id, stock_movements.c.warehouse_id,
-                       func.sum(stock_movements.c.on_hand_change).label("on_hand"),
-                       func.sum(stock_movements.c.reserved_change).label("reserved"))
-                .group_by(stock_movements.c.product_id, stock_movements.c.warehouse_id)
+                select(
+                    stock_movements.c.product_id,
+                    stock_movements.c.warehouse_id,
+                    func.sum(stock_movements.c.on_hand_change).label("on_hand"),
+                    func.sum(stock_movements.c.reserved_change).label("reserved"),
+                ).group_by(stock_movements.c.product_id, stock_movements.c.warehouse_id)
             )
         }
         levels = {(r.product_id, r.warehouse_id): (r.on_hand, r.reserved) for r in conn.execute(select(stock_levels))}
-        bad = conn.execute(select(func.count()).select_from(stock_movements).where(
-            (stock_movements.c.on_hand_after < 0) | (stock_movements.c.reserved_after < 0)
-            | (stock_movements.c.reserved_after > stock_movements.c.on_hand_after)
-        )).scalar_one()
+        bad = conn.execute(
+            select(func.count())
+            .select_from(stock_movements)
+            .where(
+                (stock_movements.c.on_hand_after < 0)
+                | (stock_movements.c.reserved_after < 0)
+                | (stock_movements.c.reserved_after > stock_movements.c.on_hand_after)
+            )
+        ).scalar_one()
     assert bad == 0
     for key, (on_hand, reserved) in levels.items():
         assert sums.get(key, (Decimal(0), Decimal(0))) == (on_hand, reserved), key

@@ -28,8 +28,12 @@ def test_receipt_in_pounds_is_stored_in_kg_and_the_ledger_says_who_what_why(
 ) -> None:
     doc = move(client, staff, BAR, "DUI", "receipt", "1000", "lb")
     assert doc["stock_quantity"] == {"value": "453.59237", "unit": "kg"}
-    assert level(client, BAR, "DUI") == {"code": "DUI", "on_hand": "453.59237", "reserved": "0",
-                                         "available": "453.59237"}
+    assert level(client, BAR, "DUI") == {
+        "code": "DUI",
+        "on_hand": "453.59237",
+        "reserved": "0",
+        "available": "453.59237",
+    }
     move(client, staff, BAR, "DUI", "adjustment", "-3.59237", "kg", reason="cycle count")
     move(client, staff, BAR, "DUI", "scrap", "2", "m", reason="rusted ends")  # 2 m x 15.413 kg/m
     ledger = client.get(MOVEMENTS, params={"sku": BAR}, headers=staff).json()["items"]
@@ -41,8 +45,9 @@ def test_receipt_in_pounds_is_stored_in_kg_and_the_ledger_says_who_what_why(
     assert_ledger_adds_up(db)
 
 
-def test_transfer_moves_both_sides_in_one_transaction(client: TestClient, staff: dict[str, str], stocked: None,
-                                                      db: Database) -> None:
+def test_transfer_moves_both_sides_in_one_transaction(
+    client: TestClient, staff: dict[str, str], stocked: None, db: Database
+) -> None:
     move(client, staff, SHEET, "DUI", "receipt", "10", "sheets")
     doc = move(client, staff, SHEET, "DUI", "transfer", "4", "sheet", to_warehouse="MIL")
     assert [(e["warehouse"], e["on_hand_change"]) for e in doc["entries"]] == [("DUI", "-4"), ("MIL", "4")]
@@ -52,8 +57,9 @@ def test_transfer_moves_both_sides_in_one_transaction(client: TestClient, staff:
     assert_ledger_adds_up(db)
 
 
-def test_idempotency_key_replays_and_refuses_another_body(client: TestClient, staff: dict[str, str],
-                                                          stocked: None) -> None:
+def test_idempotency_key_replays_and_refuses_another_body(
+    client: TestClient, staff: dict[str, str], stocked: None
+) -> None:
     body = {"sku": BAR, "warehouse": "RTM", "kind": "receipt", "quantity": {"value": "100", "unit": "kg"}}
     headers = {**staff, "Idempotency-Key": "delivery-4711"}
     first = client.post(MOVEMENTS, json=body, headers=headers)
@@ -71,33 +77,45 @@ def _customer(client: TestClient, staff: dict[str, str], tokens: Any, home: str 
     return headers
 
 
-def _quote(client: TestClient, customer: dict[str, str], sku: str, value: str, unit: str,
-           reserve: bool = True) -> dict[str, Any]:
-    r = client.post("/api/v1/quotes", json={"lines": [{"sku": sku, "quantity": {"value": value, "unit": unit}}],
-                                            "reserve": reserve}, headers=customer)
+def _quote(
+    client: TestClient, customer: dict[str, str], sku: str, value: str, unit: str, reserve: bool = True
+) -> dict[str, Any]:
+    r = client.post(
+        "/api/v1/quotes",
+        json={"lines": [{"sku": sku, "quantity": {"value": value, "unit": unit}}], "reserve": reserve},
+        headers=customer,
+    )
     assert r.status_code == 201, r.text
     return dict(r.json())
 
 
-def test_reserve_holds_home_warehouse_first_then_the_others(client: TestClient, staff: dict[str, str],
-                                                            stocked: None, tokens: Any, db: Database) -> None:
+def test_reserve_holds_home_warehouse_first_then_the_others(
+    client: TestClient, staff: dict[str, str], stocked: None, tokens: Any, db: Database
+) -> None:
     move(client, staff, SHEET, "DUI", "receipt", "5", "sheets")
     move(client, staff, SHEET, "MIL", "receipt", "3", "sheets")
     move(client, staff, SHEET, "RTM", "receipt", "4", "sheets")
     customer = _customer(client, staff, tokens, home="MIL")
     line = _quote(client, customer, SHEET, "10", "sheets")["lines"][0]
     assert line["held"] == {"value": "10", "unit": "piece"}
-    assert line["holds"] == [{"warehouse": "MIL", "quantity": "3"}, {"warehouse": "DUI", "quantity": "5"},
-                             {"warehouse": "RTM", "quantity": "2"}]
+    assert line["holds"] == [
+        {"warehouse": "MIL", "quantity": "3"},
+        {"warehouse": "DUI", "quantity": "5"},
+        {"warehouse": "RTM", "quantity": "2"},
+    ]
     assert client.get(f"/api/v1/products/{SHEET}/stock").json()["total"] == {
-        "on_hand": "12", "reserved": "10", "available": "2"}
+        "on_hand": "12",
+        "reserved": "10",
+        "available": "2",
+    }
     partial = _quote(client, customer, SHEET, "5", "sheets")["lines"][0]
     assert partial["held"]["value"] == "2" and partial["availability"]["status"] == "partial"
     assert_ledger_adds_up(db)
 
 
-def test_accept_ship_and_cancel(client: TestClient, staff: dict[str, str], stocked: None, tokens: Any,
-                                db: Database) -> None:
+def test_accept_ship_and_cancel(
+    client: TestClient, staff: dict[str, str], stocked: None, tokens: Any, db: Database
+) -> None:
     move(client, staff, SHEET, "DUI", "receipt", "6", "sheets")
     customer = _customer(client, staff, tokens)
     held = _quote(client, customer, SHEET, "4", "sheets")
@@ -119,20 +137,29 @@ def test_accept_ship_and_cancel(client: TestClient, staff: dict[str, str], stock
     r = client.post(f"/api/v1/orders/{second['id']}/ship", headers=staff)
     assert r.status_code == 409 and "cancelled" in r.json()["detail"]
     assert client.post(f"/api/v1/orders/{order['id']}/ship", headers=customer).status_code == 403
-    kinds = [e["kind"] for e in client.get(MOVEMENTS, params={"sku": SHEET, "order": "asc"}, headers=staff).json()[
-        "items"]]
+    kinds = [
+        e["kind"] for e in client.get(MOVEMENTS, params={"sku": SHEET, "order": "asc"}, headers=staff).json()["items"]
+    ]
     assert kinds == ["receipt", "hold", "hold", "ship", "release"]
     assert_ledger_adds_up(db)
 
 
-def test_accept_is_all_or_nothing_and_says_what_is_short(client: TestClient, staff: dict[str, str], stocked: None,
-                                                         tokens: Any, db: Database) -> None:
+def test_accept_is_all_or_nothing_and_says_what_is_short(
+    client: TestClient, staff: dict[str, str], stocked: None, tokens: Any, db: Database
+) -> None:
     move(client, staff, SHEET, "DUI", "receipt", "3", "sheets")
     move(client, staff, BAR, "DUI", "receipt", "100", "kg")
     customer = _customer(client, staff, tokens)
-    r = client.post("/api/v1/quotes", headers=customer, json={"lines": [
-        {"sku": BAR, "quantity": {"value": "50", "unit": "kg"}},
-        {"sku": SHEET, "quantity": {"value": "5", "unit": "sheets"}}]})
+    r = client.post(
+        "/api/v1/quotes",
+        headers=customer,
+        json={
+            "lines": [
+                {"sku": BAR, "quantity": {"value": "50", "unit": "kg"}},
+                {"sku": SHEET, "quantity": {"value": "5", "unit": "sheets"}},
+            ]
+        },
+    )
     quote = r.json()
     r = client.post(f"/api/v1/quotes/{quote['id']}/accept", headers=customer)
     assert r.status_code == 409, r.text
@@ -142,8 +169,9 @@ def test_accept_is_all_or_nothing_and_says_what_is_short(client: TestClient, sta
     assert_ledger_adds_up(db)
 
 
-def test_accept_with_idempotency_key_never_makes_two_orders(client: TestClient, staff: dict[str, str],
-                                                            stocked: None, tokens: Any) -> None:
+def test_accept_with_idempotency_key_never_makes_two_orders(
+    client: TestClient, staff: dict[str, str], stocked: None, tokens: Any
+) -> None:
     move(client, staff, SHEET, "DUI", "receipt", "3", "sheets")
     customer = _customer(client, staff, tokens)
     quote = _quote(client, customer, SHEET, "1", "sheet", reserve=False)
@@ -154,8 +182,9 @@ def test_accept_with_idempotency_key_never_makes_two_orders(client: TestClient, 
     assert len(client.get("/api/v1/orders", headers=staff).json()["items"]) == 1
 
 
-def test_expired_holds_give_their_stock_back(client: TestClient, staff: dict[str, str], stocked: None,
-                                             tokens: Any, db: Database) -> None:
+def test_expired_holds_give_their_stock_back(
+    client: TestClient, staff: dict[str, str], stocked: None, tokens: Any, db: Database
+) -> None:
     move(client, staff, SHEET, "DUI", "receipt", "5", "sheets")
     customer = _customer(client, staff, tokens)
     quote = _quote(client, customer, SHEET, "5", "sheets")
@@ -193,39 +222,110 @@ def test_holds_that_lapsed_while_the_server_was_down_are_released_at_start(
 
 
 BAD: list[tuple[str, dict[str, Any], int, str]] = [
-    ("unknown-sku", {"sku": "NOPE", "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "1", "unit": "kg"}},
-     422, "sku"),
-    ("unknown-warehouse", {"sku": BAR, "warehouse": "ZZZ", "kind": "receipt", "quantity": {"value": "1", "unit": "kg"}},
-     422, "warehouse"),
-    ("unit-the-product-cannot-take", {"sku": BAR, "warehouse": "DUI", "kind": "receipt",
-                                      "quantity": {"value": "1", "unit": "m2"}}, 422, "quantity.unit"),
-    ("transfer-to-same", {"sku": BAR, "warehouse": "DUI", "kind": "transfer", "to_warehouse": "DUI",
-                          "quantity": {"value": "1", "unit": "kg"}}, 422, "to_warehouse"),
-    ("transfer-without-target", {"sku": BAR, "warehouse": "DUI", "kind": "transfer",
-                                 "quantity": {"value": "1", "unit": "kg"}}, 422, "to_warehouse"),
-    ("scrap-more-than-on-hand", {"sku": BAR, "warehouse": "DUI", "kind": "scrap", "reason": "x",
-                                 "quantity": {"value": "101", "unit": "kg"}}, 409, "available"),
-    ("scrap-without-reason", {"sku": BAR, "warehouse": "DUI", "kind": "scrap",
-                              "quantity": {"value": "1", "unit": "kg"}}, 422, "reason"),
-    ("adjust-without-reason", {"sku": BAR, "warehouse": "DUI", "kind": "adjustment",
-                               "quantity": {"value": "-1", "unit": "kg"}}, 422, "reason"),
-    ("adjust-below-zero", {"sku": BAR, "warehouse": "DUI", "kind": "adjustment", "reason": "count",
-                           "quantity": {"value": "-500", "unit": "kg"}}, 409, "available"),
-    ("negative-receipt", {"sku": BAR, "warehouse": "DUI", "kind": "receipt",
-                          "quantity": {"value": "-5", "unit": "kg"}}, 422, "quantity"),
-    ("half-a-sheet", {"sku": SHEET, "warehouse": "DUI", "kind": "receipt",
-                      "quantity": {"value": "0.5", "unit": "sheet"}}, 422, "whole pieces"),
-    ("unknown-kind", {"sku": BAR, "warehouse": "DUI", "kind": "theft", "quantity": {"value": "1", "unit": "kg"}},
-     422, "kind"),
-    ("too-small", {"sku": BAR, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "0.0000001", "unit": "kg"}},
-     422, "quantity.value"),
+    (
+        "unknown-sku",
+        {"sku": "NOPE", "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "1", "unit": "kg"}},
+        422,
+        "sku",
+    ),
+    (
+        "unknown-warehouse",
+        {"sku": BAR, "warehouse": "ZZZ", "kind": "receipt", "quantity": {"value": "1", "unit": "kg"}},
+        422,
+        "warehouse",
+    ),
+    (
+        "unit-the-product-cannot-take",
+        {"sku": BAR, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "1", "unit": "m2"}},
+        422,
+        "quantity.unit",
+    ),
+    (
+        "transfer-to-same",
+        {
+            "sku": BAR,
+            "warehouse": "DUI",
+            "kind": "transfer",
+            "to_warehouse": "DUI",
+            "quantity": {"value": "1", "unit": "kg"},
+        },
+        422,
+        "to_warehouse",
+    ),
+    (
+        "transfer-without-target",
+        {"sku": BAR, "warehouse": "DUI", "kind": "transfer", "quantity": {"value": "1", "unit": "kg"}},
+        422,
+        "to_warehouse",
+    ),
+    (
+        "scrap-more-than-on-hand",
+        {"sku": BAR, "warehouse": "DUI", "kind": "scrap", "reason": "x", "quantity": {"value": "101", "unit": "kg"}},
+        409,
+        "available",
+    ),
+    (
+        "scrap-without-reason",
+        {"sku": BAR, "warehouse": "DUI", "kind": "scrap", "quantity": {"value": "1", "unit": "kg"}},
+        422,
+        "reason",
+    ),
+    (
+        "adjust-without-reason",
+        {"sku": BAR, "warehouse": "DUI", "kind": "adjustment", "quantity": {"value": "-1", "unit": "kg"}},
+        422,
+        "reason",
+    ),
+    (
+        "adjust-below-zero",
+        {
+            "sku": BAR,
+            "warehouse": "DUI",
+            "kind": "adjustment",
+            "reason": "count",
+            "quantity": {"value": "-500", "unit": "kg"},
+        },
+        409,
+        "available",
+    ),
+    (
+        "negative-receipt",
+        {"sku": BAR, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "-5", "unit": "kg"}},
+        422,
+        "quantity",
+    ),
+    (
+        "half-a-sheet",
+        {"sku": SHEET, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "0.5", "unit": "sheet"}},
+        422,
+        "whole pieces",
+    ),
+    (
+        "unknown-kind",
+        {"sku": BAR, "warehouse": "DUI", "kind": "theft", "quantity": {"value": "1", "unit": "kg"}},
+        422,
+        "kind",
+    ),
+    (
+        "too-small",
+        {"sku": BAR, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "0.0000001", "unit": "kg"}},
+        422,
+        "quantity.value",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "body", "status", "names"), BAD, ids=[b[0] for b in BAD])
-def test_bad_movements_are_clear_4xx_and_change_nothing(client: TestClient, staff: dict[str, str], stocked: None,
-                                                        db: Database, case: str, body: dict[str, Any], status: int,
-                                                        names: str) -> None:
+def test_bad_movements_are_clear_4xx_and_change_nothing(
+    client: TestClient,
+    staff: dict[str, str],
+    stocked: None,
+    db: Database,
+    case: str,
+    body: dict[str, Any],
+    status: int,
+    names: str,
+) -> None:
     move(client, staff, BAR, "DUI", "receipt", "100", "kg")
     before = client.get(MOVEMENTS, params={"sku": BAR}, headers=staff).json()
     r = client.post(MOVEMENTS, json=body, headers=staff)
