@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.tables import products, warehouses
+from steelyard.inventory.model import Level as Level  # re-exported: the catalogue shows inventory levels
 from steelyard.inventory.tables import stock_levels
 from steelyard.units.quantity import Quantity
 
@@ -23,18 +24,6 @@ class StoredProduct:
     created_at: datetime
     updated_at: datetime
     version: int
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    warehouse_id: int
-    code: str
-    on_hand: Decimal
-    reserved: Decimal
-
-    @property
-    def available(self) -> Decimal:
-        return self.on_hand - self.reserved
 
 
 def _quantity_json(q: Quantity | None) -> dict[str, str] | None:
