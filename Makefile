@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test test-unit test-sqlite test-postgres lint format bench bench-quick clean
+.PHONY: help install run migrate seed test test-unit test-sqlite test-postgres test-browser lint format bench bench-quick bench-compare bench-wrk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ run: install ## migrate, seed the demo catalogue if empty, serve on http://127.0
 migrate: install ## upgrade the database to the newest schema
 	$(BIN)/steelyard migrate
 
-test: install test-unit test-sqlite test-postgres ## the whole suite: unit tests, then integration on SQLite and on PostgreSQL
+test: install test-unit test-sqlite test-postgres test-browser ## the whole suite: unit, integration on SQLite and PostgreSQL, browser
 
 test-unit: install ## pure tests (no database)
 	$(BIN)/pytest tests/unit $(PYTEST_FLAGS)
@@ -40,12 +40,33 @@ test-sqlite: install ## integration tests on SQLite
 test-postgres: install ## integration tests on PostgreSQL ($(PG_TEST_URL))
 	STEELYARD_TEST_DB=$(PG_TEST_URL) $(BIN)/pytest tests/integration $(PYTEST_FLAGS)
 
+test-browser: install ## the web pages in Debian's Chromium (/usr/bin/chromium; apt-get install chromium)
+	$(BIN)/pytest tests/browser $(PYTEST_FLAGS)
+
 lint: install ## ruff and mypy
-	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff check src tests migrations bench
 	$(BIN)/mypy
 
 format: install ## apply ruff's fixes
 	$(BIN)/ruff check --fix src tests migrations
+
+BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test_bench
+WRK := $(shell command -v wrk 2>/dev/null)
+
+bench-wrk:
+ifeq ($(WRK),)
+	@echo "installing wrk (Debian) for the benchmarks"
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
+endif
+
+bench: install bench-wrk ## full benchmark (~10 min): 1k/10k/100k products, SQLite and PostgreSQL; appends to docs/benchmarks.md
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py full
+
+bench-quick: install bench-wrk ## quick benchmark (< 2 min, 1k products), results in bench/results/tmp/
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py quick
+
+bench-compare: install ## the change of every figure between the last two benchmark runs of the same kind
+	$(BIN)/python bench/run.py compare
 
 clean: ## remove the venv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache steelyard.db steelyard.db-wal steelyard.db-shm

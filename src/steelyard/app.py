@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from steelyard import __version__
 from steelyard.api import DbDep, problem_responses
@@ -125,7 +126,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(sweep_holds(db, settings.hold_sweep_seconds))
-        yield
+        from steelyard.events.bus import running_bus
+        from steelyard.webhooks.dispatcher import running_webhooks
+
+        async with running_bus(app.state, settings, db) as bus, running_webhooks(bus, settings, db):
+            yield
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
@@ -140,6 +145,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     install_error_handlers(app)
+    app.add_middleware(
+        SessionMiddleware,  # the /staff pages' sign-in; see docs/web.md
+        secret_key=settings.session_secret.get_secret_value(),
+        session_cookie="steelyard_staff",
+        max_age=settings.session_max_age_seconds,
+        path="/staff",
+        same_site="strict",
+        https_only=settings.session_https_only,
+    )
     for router in routers():
         app.include_router(router)
     return app
@@ -149,10 +163,14 @@ def routers() -> list[APIRouter]:
     """Every router the service serves; each domain adds its own line."""
     from steelyard.access.api import router as accounts
     from steelyard.catalog.api import router as catalogue
+    from steelyard.events.api import router as events
     from steelyard.inventory.api import router as inventory
     from steelyard.quotes.api import router as quotes
+    from steelyard.search.api import router as search
+    from steelyard.web.pages import router as pages
+    from steelyard.webhooks.api import router as webhooks
 
-    return [ops_router(), catalogue, accounts, quotes, inventory]
+    return [ops_router(), catalogue, accounts, quotes, inventory, events, webhooks, search, pages]
 
 
 class Health(BaseModel):

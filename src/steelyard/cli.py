@@ -23,8 +23,13 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve the API, the docs (/docs) and the pages."""
+    import os
+    import secrets
+
     import uvicorn
 
+    # Every worker must sign the /staff session the same way: share one secret when none is configured.
+    os.environ.setdefault("STEELYARD_SESSION_SECRET", secrets.token_urlsafe(32))
     uvicorn.run(
         "steelyard.app:create_app",
         factory=True,

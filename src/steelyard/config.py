@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +18,25 @@ class Settings(BaseSettings):
         description="sqlite:///path.db (embedded default) or postgresql://user@host:5432/db",
     )
     events_url: str | None = Field(None, description="redis://host:6379/0 for cross-process event fan-out")
+    events_channel: str = Field(
+        "steelyard_events", max_length=63, description="LISTEN/NOTIFY or Redis channel the processes wake each other on"
+    )
+    events_poll_seconds: float | None = Field(
+        None, gt=0, description="fallback outbox poll; default 0.02 in-process (SQLite), 1.0 with NOTIFY or Redis"
+    )
+    events_queue_size: int = Field(1000, ge=1, description="events a slow stream may have waiting before a resync")
+    events_heartbeat_seconds: float = Field(15.0, gt=0)
+    events_keep_rows: int = Field(100_000, ge=1, description="replay window (Last-Event-ID): at most this many ...")
+    events_keep_hours: float = Field(24.0, gt=0, description="... and none older than this")
+    webhook_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles on each failure")
+    webhook_backoff_max_seconds: float = Field(900.0, gt=0)
+    webhook_retry_hours: float = Field(24.0, gt=0, description="a delivery is given up this long after its event")
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_poll_seconds: float = Field(1.0, gt=0, description="how often each process looks for due retries")
+    search_synonyms_file: str | None = Field(
+        None, description="a synonyms file (Solr format) replacing the built-in list; see docs/search.md"
+    )
+    search_cache_entries: int = Field(2048, ge=0, description="search pages cached per process (0: none)")
     db_pool_size: int = 20
     db_max_overflow: int = 20
     sqlite_busy_timeout_ms: int = 30_000
@@ -28,6 +48,14 @@ class Settings(BaseSettings):
         Decimal("2.50"), ge=0, description="per cut, in EUR, when neither product nor family sets one"
     )
     family_cut_fees: dict[str, Decimal] = Field(default_factory=dict, description='JSON, e.g. {"steel": "3.00"}')
+    session_secret: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
+        min_length=16,
+        description="signs the /staff session cookie; default: random per process (sign-ins end at a restart); set "
+        "the same value in every process when serving with several workers or servers",
+    )
+    session_https_only: bool = Field(False, description="mark the /staff session cookie Secure (serve over HTTPS)")
+    session_max_age_seconds: int = Field(8 * 3600, gt=0, description="a staff sign-in lasts this long")
     log_level: str = "INFO"
     page_limit_default: int = 50
     page_limit_max: int = 500

@@ -10,18 +10,25 @@ from __future__ import annotations
 from steelyard.access import tables as access_tables
 from steelyard.catalog import tables as catalog_tables
 from steelyard.db import metadata
+from steelyard.events import tables as event_tables
 from steelyard.inventory import tables as inventory_tables
 from steelyard.quotes import tables as quote_tables
+from steelyard.search import tables as search_tables
+from steelyard.webhooks import tables as webhook_tables
 
 __all__ = [
     "UNMANAGED",
     "UNMANAGED_PREFIXES",
     "access_tables",
     "catalog_tables",
+    "event_tables",
     "inventory_tables",
     "metadata",
     "quote_tables",
+    "search_tables",
+    "webhook_tables",
 ]
 
-UNMANAGED: set[str] = set()  # tables created by migrations but not in metadata, emptied between tests
-UNMANAGED_PREFIXES: tuple[str, ...] = ()  # e.g. FTS5 shadow tables ("search_fts_data", ...): ignored, never emptied
+UNMANAGED: set[str] = {"search_fts"}  # tables created by migrations but not in metadata, emptied between tests
+# FTS5 shadow tables ("search_fts_data", ...): ignored, never emptied
+UNMANAGED_PREFIXES: tuple[str, ...] = ("search_fts_",)

@@ -32,3 +32,18 @@ def test_openapi_is_3_1_and_names_models_and_problems(client: TestClient) -> Non
             for code, response in op["responses"].items():
                 assert "content" not in response or response["content"], (path, method, code)
     assert client.get("/docs").status_code == 200
+
+
+def test_a_pooled_connection_forgets_its_write_transaction(db_url: str) -> None:
+    import pytest
+
+    from steelyard.db import Database, after_commit, make_engine
+
+    db = Database(make_engine(db_url, pool_size=1, max_overflow=0))  # one connection: read() gets the same one
+    ran: list[str] = []
+    with db.write() as conn:
+        after_commit(conn, lambda: ran.append("committed"))
+    assert ran == ["committed"]
+    with db.read() as conn, pytest.raises(RuntimeError, match=r"Database\.write"):
+        after_commit(conn, lambda: ran.append("never"))
+    db.dispose()

@@ -7,7 +7,7 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from steelyard.access.model import Principal, Role
@@ -34,12 +34,14 @@ def create_token(conn: Connection, *, role: Role, name: str, account_id: int | N
     return token
 
 
+# Built once: every authenticated request runs it. Not cached: a revoked token stops working at once.
+_TOKEN_BY_HASH = select(tokens.c.id, tokens.c.name, tokens.c.role, tokens.c.account_id).where(
+    tokens.c.token_hash == bindparam("token_hash"), tokens.c.revoked_at.is_(None)
+)
+
+
 def resolve_token(conn: Connection, token: str) -> Principal | None:
-    row = conn.execute(
-        select(tokens.c.id, tokens.c.name, tokens.c.role, tokens.c.account_id).where(
-            tokens.c.token_hash == hash_token(token), tokens.c.revoked_at.is_(None)
-        )
-    ).first()
+    row = conn.execute(_TOKEN_BY_HASH, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     return Principal(token_id=row.id, name=row.name, role=Role(row.role), account_id=row.account_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from steelyard.access.deps import StaffPrincipal
 from steelyard.api import (
@@ -16,6 +17,7 @@ from steelyard.api import (
     QuantityOut,
     decode_cursor,
     encode_cursor,
+    model_response,
     problem_responses,
 )
 from steelyard.catalog import service
@@ -35,6 +37,7 @@ from steelyard.catalog.schemas import (
     WarehouseIn,
     WarehouseOut,
 )
+from steelyard.db import Database
 from steelyard.units.quantity import Quantity
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=problem_responses(422))
@@ -133,10 +136,19 @@ def list_products(
     return Page(items=items, next_cursor=encode_cursor(items[-1].sku) if len(rows) > limit else None)
 
 
-@router.get("/products/{sku}", response_model=ProductOut, responses=problem_responses(404))
-def get_product(sku: SkuPath, db: DbDep) -> ProductOut:
+def _read_product(db: Database, sku: str) -> Response:
     with db.read() as conn:
-        return product_out(service.get_product_view(conn, sku=sku))
+        view = service.get_product_view(conn, sku=sku)
+    return model_response(product_out(view))
+
+
+@router.get("/products/{sku}", response_model=ProductOut, responses=problem_responses(404))
+async def get_product(sku: SkuPath, db: DbDep) -> Response:
+    if db.sqlite:
+        # One indexed SQLite read (~20 µs in the database, ~0.3 ms in all) never waits for a writer in WAL mode,
+        # so it runs on the event loop: no thread-pool trip, and no 40 threads fighting over the GIL.
+        return _read_product(db, sku)
+    return await run_in_threadpool(_read_product, db, sku)  # PostgreSQL: a network round trip
 
 
 @router.patch("/products/{sku}", response_model=ProductOut, responses=problem_responses(401, 403, 404))

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, true, update
 from sqlalchemy.engine import Row
 
 from steelyard.catalog.model import Price, PriceTier, Product
@@ -118,35 +118,41 @@ def sku_exists(conn: Connection, sku: str) -> bool:
     return conn.execute(select(products.c.id).where(products.c.sku == sku)).first() is not None
 
 
+# Hot reads use statements built once at import: building a Core statement costs more than running it on
+# SQLite (~180 µs against ~80 µs per product read), and a pre-built statement keeps SQLAlchemy's types and
+# compiled cache. Values go in as bind parameters.
+_PRODUCT_BY_SKU = select(products).where(products.c.sku == bindparam("sku"))
+_PRODUCT_BY_SKU_FOR_UPDATE = _PRODUCT_BY_SKU.with_for_update()
+_PRODUCTS_BY_SKUS = select(products).where(products.c.sku.in_(bindparam("skus", expanding=True)))
+_LEVELS_FOR_MANY = (
+    select(
+        stock_levels.c.product_id,
+        warehouses.c.id,
+        warehouses.c.code,
+        stock_levels.c.on_hand,
+        stock_levels.c.reserved,
+    )
+    .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
+    .where(stock_levels.c.product_id.in_(bindparam("product_ids", expanding=True)))
+    .order_by(warehouses.c.code)
+)
+
+
 def get_product(conn: Connection, sku: str, *, for_update: bool = False) -> StoredProduct | None:
-    query = select(products).where(products.c.sku == sku)
-    if for_update:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    query = _PRODUCT_BY_SKU_FOR_UPDATE if for_update else _PRODUCT_BY_SKU
+    row = conn.execute(query, {"sku": sku}).first()
     return None if row is None else _stored(row)
 
 
 def get_products(conn: Connection, skus: list[str]) -> dict[str, StoredProduct]:
     """Several products by SKU in one statement (those that exist)."""
-    return {row.sku: _stored(row) for row in conn.execute(select(products).where(products.c.sku.in_(skus)))}
+    return {row.sku: _stored(row) for row in conn.execute(_PRODUCTS_BY_SKUS, {"skus": skus})}
 
 
 def levels_for_many(conn: Connection, product_ids: list[int]) -> dict[int, list[Level]]:
     """Stock of several products, per warehouse that holds any, ordered by warehouse code."""
-    rows = conn.execute(
-        select(
-            stock_levels.c.product_id,
-            warehouses.c.id,
-            warehouses.c.code,
-            stock_levels.c.on_hand,
-            stock_levels.c.reserved,
-        )
-        .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
-        .where(stock_levels.c.product_id.in_(product_ids))
-        .order_by(warehouses.c.code)
-    )
     found: dict[int, list[Level]] = {pid: [] for pid in product_ids}
-    for r in rows:
+    for r in conn.execute(_LEVELS_FOR_MANY, {"product_ids": product_ids}):
         found[r.product_id].append(Level(r.id, r.code, r.on_hand, r.reserved))
     return found
 
@@ -185,24 +191,61 @@ def list_products(
     return [_stored(row) for row in conn.execute(query)]
 
 
+_LEVELS_FOR = (
+    select(
+        warehouses.c.id,
+        warehouses.c.code,
+        func.coalesce(stock_levels.c.on_hand, 0).label("on_hand"),
+        func.coalesce(stock_levels.c.reserved, 0).label("reserved"),
+    )
+    .select_from(
+        warehouses.outerjoin(
+            stock_levels,
+            (stock_levels.c.warehouse_id == warehouses.c.id) & (stock_levels.c.product_id == bindparam("product_id")),
+        )
+    )
+    .order_by(warehouses.c.code)
+)
+
+
 def levels_for(conn: Connection, product_id: int) -> list[Level]:
     """Stock of one product in every warehouse (zero where it has none), ordered by warehouse code."""
-    rows = conn.execute(
-        select(
-            warehouses.c.id,
-            warehouses.c.code,
-            func.coalesce(stock_levels.c.on_hand, 0).label("on_hand"),
-            func.coalesce(stock_levels.c.reserved, 0).label("reserved"),
-        )
-        .select_from(
-            warehouses.outerjoin(
-                stock_levels,
-                (stock_levels.c.warehouse_id == warehouses.c.id) & (stock_levels.c.product_id == product_id),
-            )
-        )
-        .order_by(warehouses.c.code)
-    )
+    rows = conn.execute(_LEVELS_FOR, {"product_id": product_id})
     return [Level(r.id, r.code, r.on_hand, r.reserved) for r in rows]  # coalesce keeps the Micro type
+
+
+# A product and its stock in every warehouse in one round trip: one row per warehouse (ordered by code), or one
+# row with no warehouse when there are none. The level columns are labelled so they cannot clash with products'.
+_PRODUCT_WITH_LEVELS = (
+    select(
+        products,
+        warehouses.c.id.label("level_warehouse_id"),
+        warehouses.c.code.label("level_code"),
+        func.coalesce(stock_levels.c.on_hand, 0).label("level_on_hand"),
+        func.coalesce(stock_levels.c.reserved, 0).label("level_reserved"),
+    )
+    .select_from(
+        products.outerjoin(warehouses, true()).outerjoin(
+            stock_levels,
+            (stock_levels.c.warehouse_id == warehouses.c.id) & (stock_levels.c.product_id == products.c.id),
+        )
+    )
+    .where(products.c.sku == bindparam("sku"))
+    .order_by(warehouses.c.code)
+)
+
+
+def get_product_with_levels(conn: Connection, sku: str) -> tuple[StoredProduct, list[Level]] | None:
+    """`get_product` and `levels_for` in one statement (the product page's and the API's hot read)."""
+    rows = conn.execute(_PRODUCT_WITH_LEVELS, {"sku": sku}).all()
+    if not rows:
+        return None
+    levels = [
+        Level(r.level_warehouse_id, r.level_code, r.level_on_hand, r.level_reserved)
+        for r in rows
+        if r.level_warehouse_id is not None
+    ]
+    return _stored(rows[0]), levels
 
 
 def insert_warehouse(conn: Connection, *, code: str, name: str, address: str) -> None:

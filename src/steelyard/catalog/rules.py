@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.errors import FieldProblem, InvalidInput, UnitError
@@ -15,7 +17,38 @@ MAX_DENSITY = Decimal(25_000)  # osmium, the densest element, is 22,590 kg/m3
 
 
 def physics_of(product: Product) -> Physics:
-    return Physics.of(product, product.piece_content)
+    """The product's Physics, shared from a small per-process cache (building one costs ~30-60 µs).
+
+    The cache is keyed on the physics' own inputs, spelled exactly (decimals as their text, so `2.5` and `2.50`
+    are different keys), not on the product's id: it needs no invalidation, across processes or databases, and
+    a changed product simply maps to another entry. Physics is immutable, so sharing one is safe.
+    """
+    pc = product.piece_content
+    key = (
+        product.form,
+        None if product.density_kg_m3 is None else str(product.density_kg_m3),
+        tuple((k, str(v)) for k, v in product.dimensions_mm.items()),
+        product.piece_name,
+        product.stock_unit,
+        None if pc is None else (str(pc.value), pc.unit),
+    )
+    return _physics_cached(key, product)
+
+
+def _physics_cached(key: tuple[Any, ...], product: Product) -> Physics:
+    found = _PHYSICS.get(key)
+    if found is None:
+        found = Physics.of(product, product.piece_content)  # raises InvalidInput for bad data: nothing is cached
+        with _PHYSICS_LOCK:
+            if len(_PHYSICS) >= _PHYSICS_MAX:
+                _PHYSICS.pop(next(iter(_PHYSICS)), None)  # oldest first: a bounded FIFO is enough here
+            _PHYSICS[key] = found
+    return found
+
+
+_PHYSICS: dict[tuple[Any, ...], Physics] = {}
+_PHYSICS_MAX = 4096
+_PHYSICS_LOCK = threading.Lock()
 
 
 def converter(physics: Physics) -> Convert:

@@ -16,6 +16,7 @@ from steelyard.catalog.schemas import ProductIn, WarehouseIn
 from steelyard.catalog.service import product_from_fields
 from steelyard.catalog.tables import products
 from steelyard.inventory.tables import stock_levels, stock_movements
+from steelyard.search import indexer as search_index
 
 BATCH = 1000
 
@@ -55,6 +56,7 @@ def load(
         bodies = [ProductIn.model_validate({k: v for k, v in item.items() if k != "stock"}) for item in batch]
         repo.insert_products(conn, [normalise(product_from_fields(b.sku, b)) for b in bodies])
         ids = repo.product_ids(conn, list(stock))
+        search_index.reindex(conn, ids.values())
         rows = [
             {"product_id": ids[sku], "warehouse_id": codes[code], "on_hand": Decimal(qty), "reserved": Decimal(0)}
             for sku, levels in stock.items()

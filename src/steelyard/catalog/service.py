@@ -14,6 +14,9 @@ from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.rules import default_piece_name, normalise, physics_of
 from steelyard.catalog.schemas import ProductFields, ProductIn, ProductPatch, WarehouseIn
 from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from steelyard.events import PRICE_CHANGED, PRODUCT_CHANGED, emit
+from steelyard.events.wire import price_changed, product_changed
+from steelyard.search import indexer as search_index
 from steelyard.units import describe, sellable_units
 from steelyard.units.quantity import Quantity
 
@@ -73,7 +76,9 @@ def create_product(conn: Connection, *, data: ProductIn) -> repo.StoredProduct:
             repo.insert_product(conn, product)
     except IntegrityError:
         raise Conflict(f"a product with SKU '{product.sku}' exists already; PATCH it to change it") from None
-    return _require(conn, product.sku)
+    created = _require(conn, product.sku)
+    search_index.reindex(conn, [created.id])
+    return _announce(conn, created, "created")
 
 
 def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.StoredProduct:
@@ -93,7 +98,12 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
     merged = current.model_copy(update={k: getattr(patch, k) for k in changes})
     product = normalise(product_from_fields(sku, merged))
     repo.update_product(conn, stored.id, product)
-    return _require(conn, sku)
+    search_index.reindex(conn, [stored.id])
+    updated = _announce(conn, _require(conn, sku), "updated")
+    if updated.product.price != stored.product.price:
+        price = updated.product.price
+        emit(conn, PRICE_CHANGED, price_changed(sku=sku, currency=price.currency, tiers=price.tiers))
+    return updated
 
 
 def archive_product(conn: Connection, *, sku: str) -> repo.StoredProduct:
@@ -102,7 +112,16 @@ def archive_product(conn: Connection, *, sku: str) -> repo.StoredProduct:
         raise NotFound(f"no product with SKU '{sku}'")
     if stored.product.active:
         repo.update_product(conn, stored.id, replace(stored.product, active=False))
+        search_index.reindex(conn, [stored.id])
+        return _announce(conn, _require(conn, sku), "archived")
     return _require(conn, sku)
+
+
+def _announce(conn: Connection, stored: repo.StoredProduct, change: str) -> repo.StoredProduct:
+    """Emit product.changed for `stored` (subscribers get it when the caller's transaction commits)."""
+    data = product_changed(sku=stored.product.sku, change=change, active=stored.product.active, version=stored.version)
+    emit(conn, PRODUCT_CHANGED, data)
+    return stored
 
 
 def _fields_dict(p: Product) -> dict[str, Any]:
@@ -143,14 +162,17 @@ def _require(conn: Connection, sku: str) -> repo.StoredProduct:
 
 
 def get_product_view(conn: Connection, *, sku: str) -> ProductView:
-    stored = _require(conn, sku)
+    found = repo.get_product_with_levels(conn, sku)  # one round trip for the product and its stock
+    if found is None:
+        raise NotFound(f"no product with SKU '{sku}'")
+    stored, levels = found
     physics = physics_of(stored.product)
-    figures = describe(physics)
+    figures = describe(physics, places=6)  # to the milligram: enough for any buyer, short on the wire
     return ProductView(
         stored=stored,
         units=sellable_units(physics),
         physics={f"{name}_kg": figures[name] for name in ("mass_per_m", "mass_per_m2", "mass_per_piece")},
-        levels=repo.levels_for(conn, stored.id),
+        levels=levels,
     )
 
 

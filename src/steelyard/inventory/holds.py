@@ -23,6 +23,7 @@ from steelyard.inventory.tables import holds
 
 log = logging.getLogger("steelyard.holds")
 SYSTEM = "system"
+_INSERT_HOLD = insert(holds)  # built once; the values go in as parameters
 
 
 def _plain(value: Decimal) -> str:
@@ -60,16 +61,17 @@ def take(
             reference=reference,
         )
         conn.execute(
-            insert(holds).values(
-                quote_id=quote_id,
-                order_id=order_id,
-                line_no=line_no,
-                product_id=product_id,
-                warehouse_id=level.warehouse_id,
-                quantity=quantity,
-                status=status,
-                expires_at=expires_at,
-            )
+            _INSERT_HOLD,
+            {
+                "quote_id": quote_id,
+                "order_id": order_id,
+                "line_no": line_no,
+                "product_id": product_id,
+                "warehouse_id": level.warehouse_id,
+                "quantity": quantity,
+                "status": status,
+                "expires_at": expires_at,
+            },
         )
         taken.append((level.code, quantity))
     return taken

@@ -33,13 +33,45 @@ class Change:
     reserved: Decimal
 
 
-def _ensure_row(conn: Connection, product_id: int, warehouse_id: int) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(
-        dialect.insert(stock_levels)
-        .values(product_id=product_id, warehouse_id=warehouse_id, on_hand=ZERO, reserved=ZERO)
-        .on_conflict_do_nothing()
+_ENSURE_ROW = {
+    name: dialect.insert(stock_levels)
+    .values(
+        product_id=bindparam("product_id"),
+        warehouse_id=bindparam("warehouse_id"),
+        on_hand=bindparam("zero", ZERO, type_=Micro()),
+        reserved=bindparam("zero", ZERO, type_=Micro()),
     )
+    .on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def _ensure_row(conn: Connection, product_id: int, warehouse_id: int) -> None:
+    statement = _ENSURE_ROW["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    conn.execute(statement, {"product_id": product_id, "warehouse_id": warehouse_id})
+
+
+# The conditional update and the ledger insert are built once (they run on every stock change); the deltas and
+# keys are bind parameters.
+_D_ON_HAND = bindparam("d_on_hand", type_=Micro())
+_D_RESERVED = bindparam("d_reserved", type_=Micro())
+_NEW_ON_HAND = stock_levels.c.on_hand + _D_ON_HAND
+_NEW_RESERVED = stock_levels.c.reserved + _D_RESERVED
+_CHANGE_LEVEL = (
+    update(stock_levels)
+    .where(
+        and_(
+            stock_levels.c.product_id == bindparam("level_product_id"),
+            stock_levels.c.warehouse_id == bindparam("level_warehouse_id"),
+            _NEW_ON_HAND >= 0,
+            _NEW_RESERVED >= 0,
+            _NEW_RESERVED <= _NEW_ON_HAND,
+        )
+    )
+    .values(on_hand=_NEW_ON_HAND, reserved=_NEW_RESERVED)
+    .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+)
+_INSERT_MOVEMENT = insert(stock_movements).returning(stock_movements.c.id)
 
 
 def change_level(
@@ -63,23 +95,14 @@ def change_level(
     """
     if on_hand > 0:
         _ensure_row(conn, product_id, warehouse_id)
-    d_on_hand = bindparam("d_on_hand", on_hand, type_=Micro())
-    d_reserved = bindparam("d_reserved", reserved, type_=Micro())
-    new_on_hand = stock_levels.c.on_hand + d_on_hand
-    new_reserved = stock_levels.c.reserved + d_reserved
     row = conn.execute(
-        update(stock_levels)
-        .where(
-            and_(
-                stock_levels.c.product_id == product_id,
-                stock_levels.c.warehouse_id == warehouse_id,
-                new_on_hand >= 0,
-                new_reserved >= 0,
-                new_reserved <= new_on_hand,
-            )
-        )
-        .values(on_hand=new_on_hand, reserved=new_reserved)
-        .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+        _CHANGE_LEVEL,
+        {
+            "level_product_id": product_id,
+            "level_warehouse_id": warehouse_id,
+            "d_on_hand": on_hand,
+            "d_reserved": reserved,
+        },
     ).first()
     if row is None:
         level = read_level(conn, product_id, warehouse_id)
@@ -91,21 +114,20 @@ def change_level(
             available=str(level.available),
         )
     ledger_id = conn.execute(
-        insert(stock_movements)
-        .values(
-            product_id=product_id,
-            warehouse_id=warehouse_id,
-            kind=kind.value,
-            on_hand_change=on_hand,
-            reserved_change=reserved,
-            on_hand_after=row.on_hand,
-            reserved_after=row.reserved,
-            quantity=quantity,
-            reason=reason,
-            actor=actor,
-            reference=reference,
-        )
-        .returning(stock_movements.c.id)
+        _INSERT_MOVEMENT,
+        {
+            "product_id": product_id,
+            "warehouse_id": warehouse_id,
+            "kind": kind.value,
+            "on_hand_change": on_hand,
+            "reserved_change": reserved,
+            "on_hand_after": row.on_hand,
+            "reserved_after": row.reserved,
+            "quantity": quantity,
+            "reason": reason,
+            "actor": actor,
+            "reference": reference,
+        },
     ).scalar_one()
     emit(
         conn,
@@ -135,15 +157,18 @@ def read_level(conn: Connection, product_id: int, warehouse_id: int) -> Level:
     return Level(warehouse_id, row.code, row.on_hand or ZERO, row.reserved or ZERO)
 
 
+_LOCK_LEVELS = (
+    select(stock_levels.c.warehouse_id, warehouses.c.code, stock_levels.c.on_hand, stock_levels.c.reserved)
+    .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
+    .where(stock_levels.c.product_id == bindparam("product_id"))
+    .order_by(stock_levels.c.warehouse_id)
+    .with_for_update(of=stock_levels)
+)
+
+
 def lock_levels(conn: Connection, product_id: int) -> list[Level]:
     """Every level of one product, locked for this transaction (PostgreSQL row locks; SQLite holds the writer lock)."""
-    rows = conn.execute(
-        select(stock_levels.c.warehouse_id, warehouses.c.code, stock_levels.c.on_hand, stock_levels.c.reserved)
-        .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
-        .where(stock_levels.c.product_id == product_id)
-        .order_by(stock_levels.c.warehouse_id)
-        .with_for_update(of=stock_levels)
-    )
+    rows = conn.execute(_LOCK_LEVELS, {"product_id": product_id})
     return [Level(r.warehouse_id, r.code, r.on_hand, r.reserved) for r in rows]
 
 

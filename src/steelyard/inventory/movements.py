@@ -9,7 +9,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from steelyard.access.model import Principal
 from steelyard.api import decode_cursor, encode_cursor
@@ -31,8 +31,11 @@ def _plain(value: Decimal) -> str:
     return "0" if value == 0 else format(value.normalize(), "f")
 
 
+_WAREHOUSE_ID = select(warehouses.c.id).where(warehouses.c.code == bindparam("code"))  # built once
+
+
 def _warehouse(conn: Connection, code: str, field: str) -> int:
-    found = conn.execute(select(warehouses.c.id).where(warehouses.c.code == code)).scalar()
+    found = conn.execute(_WAREHOUSE_ID, {"code": code}).scalar()
     if found is None:
         raise InvalidInput.from_problems([FieldProblem(field, f"no warehouse with code '{code}'")])
     return int(found)
@@ -48,7 +51,8 @@ def _check_shape(body: MovementIn) -> None:
     elif body.to_warehouse is not None:
         problems.append(FieldProblem("to_warehouse", f"only a transfer has a to_warehouse, not a {body.kind}"))
     if body.kind in ("adjustment", "scrap") and not body.reason:
-        problems.append(FieldProblem("reason", f"say why: a {body.kind} needs a reason"))
+        article = "an" if body.kind == "adjustment" else "a"
+        problems.append(FieldProblem("reason", f"say why: {article} {body.kind} needs a reason"))
     if problems:
         raise InvalidInput.from_problems(problems)
 
@@ -157,8 +161,13 @@ def _ledger_query() -> Any:
     )
 
 
+_ENTRIES_BY_REFERENCE = (
+    _ledger_query().where(stock_movements.c.reference == bindparam("reference")).order_by(stock_movements.c.id)
+)
+
+
 def ledger_entries(conn: Connection, *, reference: str) -> list[dict[str, Any]]:
-    rows = conn.execute(_ledger_query().where(stock_movements.c.reference == reference).order_by(stock_movements.c.id))
+    rows = conn.execute(_ENTRIES_BY_REFERENCE, {"reference": reference})
     return [_entry(r) for r in rows]
 
 

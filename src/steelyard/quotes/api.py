@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
 from steelyard.access.deps import AnyPrincipal, MaybePrincipal, StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, model_response, problem_responses
 from steelyard.config import Settings
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
@@ -36,11 +36,23 @@ def now() -> datetime:
 @router.post(
     "/quotes", status_code=status.HTTP_201_CREATED, response_model=QuoteOut, responses=problem_responses(401, 403, 409)
 )
-def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal) -> QuoteOut:
+def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal) -> Response:
     """Price every line in any unit the product converts to; `reserve: true` (customer) also holds the stock."""
-    with db.write() as conn:
-        quote = service.create_quote(conn, body=body, principal=principal, settings=_settings(request), now=now())
-    return QuoteOut.model_validate(quote)
+    settings = _settings(request)
+    if body.reserve or not db.sqlite:
+        with db.write() as conn:
+            quote = service.create_quote(conn, body=body, principal=principal, settings=settings, now=now())
+    else:
+        # A quote that holds nothing only reads to price itself: on SQLite, whose one write lock all processes
+        # queue on, price it in a read transaction and take the write lock only to store it. The prices are
+        # those of a snapshot taken a moment before the insert, as if the quote had been stored then.
+        with db.read() as conn:
+            priced = service.price_quote(conn, body=body, principal=principal, settings=settings)
+        with db.write() as conn:
+            quote = service.store_quote(
+                conn, body=body, priced=priced, principal=principal, settings=settings, now=now()
+            )
+    return model_response(QuoteOut.model_validate(quote), status.HTTP_201_CREATED)
 
 
 @router.get("/quotes", response_model=Page[QuoteOut], responses=problem_responses(401))

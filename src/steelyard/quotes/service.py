@@ -33,6 +33,7 @@ from steelyard.units import make_quantity, weight_kg
 STOCK_STEP = Decimal(1).scaleb(-STOCK_SCALE)
 WEIGHT_STEP = Decimal("0.001")
 DISPLAY_STEP = Decimal(1).scaleb(-STOCK_SCALE)
+_INSERT_QUOTE = insert(quotes)  # built once; the values go in as parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,21 @@ def create_quote(
             raise Unauthorized("reserve: true needs a customer token: send 'Authorization: Bearer <token>'")
         if principal.account_id is None:
             raise Forbidden("reserve: true holds stock for a customer account; use a customer token")
-    terms, lines, totals = price_quote(conn, body=body, principal=principal, settings=settings)
+    priced = price_quote(conn, body=body, principal=principal, settings=settings)
+    return store_quote(conn, body=body, priced=priced, principal=principal, settings=settings, now=now)
+
+
+def store_quote(
+    conn: Connection,
+    *,
+    body: QuoteIn,
+    priced: tuple[Terms, list[dict[str, Any]], dict[str, Any]],
+    principal: Principal | None,
+    settings: Settings,
+    now: datetime,
+) -> dict[str, Any]:
+    """Store a priced quote (and, with `reserve`, hold its stock); `priced` is what `price_quote` answered."""
+    terms, lines, totals = priced
     quote = {
         "id": "Q" + uuid.uuid4().hex[:24].upper(),
         "account_id": terms.account_id,
@@ -236,7 +251,7 @@ def create_quote(
         "valid_until": now + timedelta(minutes=settings.quote_validity_minutes),
         "created_at": now,
     }
-    conn.execute(insert(quotes).values(**quote))
+    conn.execute(_INSERT_QUOTE, quote)
     if body.reserve:
         quote["lines"] = hold_quote(
             conn,

@@ -1,0 +1,1 @@
+"""Steelyard's benchmark harness: `python bench/run.py quick|full|compare` (see bench/README.md)."""

@@ -1,0 +1,134 @@
+"""Keeping the search index true, in the same transaction as the catalogue change that made it stale.
+
+`reindex(conn, product_ids)` is called by every writer of `products` (the catalogue service on create, update and
+archive; the seed and imports in bulk). It rewrites those products' documents (a product not on sale has none),
+their full-text rows and the vocabulary counts, then renews the index state tokens that caches are checked against:
+`results` on every change, `vocabulary` only when a word or grade appears or disappears.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from steelyard.catalog.repository import product_from_row
+from steelyard.catalog.tables import products
+from steelyard.search.backend import backend_for
+from steelyard.search.documents import document
+from steelyard.search.tables import search_documents, search_groups, search_state, search_terms
+
+CHUNK = 500
+# the product columns a document is made from, named so that a later migration adding columns cannot break a
+# reindex run by an earlier one (the backfill in migration 0004)
+PRODUCT_COLUMNS = (
+    "id",
+    "sku",
+    "name",
+    "family",
+    "grade",
+    "form",
+    "density_kg_m3",
+    "dimensions_mm",
+    "stock_unit",
+    "piece_name",
+    "piece_content",
+    "min_order",
+    "increment",
+    "price_currency",
+    "price_tiers",
+    "cut_fee",
+    "lead_time_days",
+    "attributes",
+    "description",
+    "active",
+)
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def reindex(conn: Connection, product_ids: Iterable[int]) -> None:
+    """Bring these products' search documents up to date (never commits: the caller's transaction does)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    backend = backend_for(conn)
+    vocabulary_changed = False
+    for chunk in _chunks(ids, CHUNK):
+        rows = conn.execute(select(*(products.c[c] for c in PRODUCT_COLUMNS)).where(products.c.id.in_(chunk)))
+        docs = [document(r.id, product_from_row(r)) for r in rows if r.active]
+        old = list(
+            conn.execute(
+                select(
+                    search_documents.c.family,
+                    search_documents.c.form,
+                    search_documents.c.grade,
+                    search_documents.c.aliases,
+                ).where(search_documents.c.product_id.in_(chunk))
+            )
+        )
+        old_terms = backend.terms_of(conn, chunk)
+        conn.execute(delete(search_documents).where(search_documents.c.product_id.in_(chunk)))
+        backend.delete_fts(conn, chunk)
+        if docs:
+            conn.execute(insert(search_documents), [{k: v for k, v in d.items() if k != "terms"} for d in docs])
+            backend.insert_fts(conn, docs)
+        terms: Counter[tuple[Any, ...]] = Counter()
+        groups: Counter[tuple[Any, ...]] = Counter()
+        for d in docs:
+            terms.update((t,) for t in d["terms"].split())
+            groups[(d["family"], d["form"], d["grade"], d["aliases"])] += 1
+        for words in old_terms:
+            terms.subtract((t,) for t in words)
+        for o in old:
+            groups[(o.family, o.form, o.grade, o.aliases)] -= 1
+        vocabulary_changed |= _count(conn, search_terms, ("term",), terms)
+        vocabulary_changed |= _count(conn, search_groups, ("family", "form", "grade", "aliases"), groups)
+    renew(conn, "results")
+    if vocabulary_changed:
+        renew(conn, "vocabulary")
+
+
+def _count(conn: Connection, table: Table, keys: tuple[str, ...], deltas: Counter[tuple[Any, ...]]) -> bool:
+    """Add the deltas to the `docs` counts; True when a key appeared or disappeared."""
+    changes = sorted((k, n) for k, n in deltas.items() if n)  # one order everywhere: no deadlocks on PostgreSQL
+    if not changes:
+        return False
+    columns = [table.c[k] for k in keys]
+    added = [k for k, n in changes if n > 0]
+    present: set[tuple[Any, ...]] = set()
+    for start in range(0, len(added), CHUNK):
+        part = added[start : start + CHUNK]
+        condition = columns[0].in_([k[0] for k in part]) if len(keys) == 1 else tuple_(*columns).in_(part)
+        present.update(tuple(r) for r in conn.execute(select(*columns).where(condition)))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(table)
+    statement = upsert.on_conflict_do_update(
+        index_elements=list(keys), set_={"docs": table.c.docs + upsert.excluded.docs}
+    )
+    conn.execute(statement, [{**dict(zip(keys, k, strict=True)), "docs": n} for k, n in changes])
+    gone = conn.execute(delete(table).where(table.c.docs <= 0)).rowcount
+    return bool(gone) or any(k not in present for k in added)
+
+
+def renew(conn: Connection, name: str) -> None:
+    """Give the index state `name` a new token (in the caller's transaction)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    token = uuid.uuid4().hex
+    upsert = dialect.insert(search_state).values(name=name, token=token)
+    conn.execute(upsert.on_conflict_do_update(index_elements=["name"], set_={"token": token}))
+
+
+def rebuild(conn: Connection) -> int:
+    """Reindex the whole catalogue (after a bulk load that bypassed `reindex`, or a migration); returns the count."""
+    ids = [r.id for r in conn.execute(select(products.c.id))]
+    for chunk in _chunks(ids, CHUNK * 4):
+        reindex(conn, chunk)
+    return len(ids)

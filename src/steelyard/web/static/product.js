@@ -1,0 +1,324 @@
+// Steelyard product page: live stock from GET /api/v1/events?sku=… (Server-Sent Events) and the estimator, a
+// POST /api/v1/quotes (no reserve) as the customer types. Plain JavaScript, no build step, no other origin.
+"use strict";
+(() => {
+  const page = JSON.parse(document.getElementById("page-data").textContent);
+  const sku = page.sku;
+
+  // ---- exact decimals: stock figures are decimal strings; add them as scaled BigInts, never as floats -------
+  const SCALE = 9;
+  const scaled = (text) => {
+    const negative = text.startsWith("-");
+    const [whole, fraction = ""] = (negative ? text.slice(1) : text).split(".");
+    const value = BigInt(whole + (fraction + "0".repeat(SCALE)).slice(0, SCALE));
+    return negative ? -value : value;
+  };
+  const decimal = (value) => {
+    const negative = value < 0n;
+    const digits = (negative ? -value : value).toString().padStart(SCALE + 1, "0");
+    const fraction = digits.slice(-SCALE).replace(/0+$/, "");
+    return (negative ? "-" : "") + digits.slice(0, -SCALE) + (fraction ? "." + fraction : "");
+  };
+  const plain = (text) => decimal(scaled(String(text)));
+  const money = (text) => {
+    const [whole, fraction = ""] = plain(text).split(".");
+    return whole + "." + fraction.padEnd(2, "0");
+  };
+  const label = (unit, count) => {
+    const names = page.labels[unit];
+    if (!names) return unit;
+    return count !== undefined && plain(count) === "1" ? names[0] : names[1];
+  };
+  const amount = (quantity) => `${plain(quantity.value)} ${label(quantity.unit, quantity.value)}`;
+
+  // ---- live stock ----------------------------------------------------------------------------------------
+  const table = document.getElementById("stock");
+  const body = table.tBodies[0];
+  const totalRow = table.tFoot.rows[0];
+  const FIELDS = ["on_hand", "reserved", "available"];
+
+  function setCell(row, field, value) {
+    const cell = row.querySelector(`[data-field="${field}"]`);
+    if (cell.textContent === value) return;
+    cell.textContent = value;
+    cell.classList.remove("changed");
+    void cell.offsetWidth; // restart the highlight
+    cell.classList.add("changed");
+    setTimeout(() => cell.classList.remove("changed"), 1500);
+  }
+
+  function warehouseRow(code) {
+    for (const row of body.rows) if (row.dataset.warehouse === code) return row;
+    const row = body.insertRow();
+    row.dataset.warehouse = code;
+    const head = document.createElement("th");
+    head.scope = "row";
+    head.append(code + " ");
+    const name = document.createElement("span");
+    name.className = "aside";
+    name.textContent = page.warehouses[code] || "";
+    head.append(name);
+    row.append(head);
+    for (const field of FIELDS) {
+      const cell = row.insertCell();
+      cell.dataset.field = field;
+      cell.textContent = "0";
+    }
+    return row;
+  }
+
+  function showLevel(level) {
+    const row = warehouseRow(level.warehouse || level.code);
+    for (const field of FIELDS) setCell(row, field, plain(level[field]));
+    for (const field of FIELDS) {
+      let sum = 0n;
+      for (const r of body.rows) sum += scaled(r.querySelector(`[data-field="${field}"]`).textContent);
+      setCell(totalRow, field, decimal(sum));
+    }
+  }
+
+  async function reloadStock() {
+    const response = await fetch(`/api/v1/products/${encodeURIComponent(sku)}/stock`, {
+      headers: { Accept: "application/json" },
+    });
+    if (response.ok) for (const level of (await response.json()).warehouses) showLevel(level);
+  }
+
+  function showTiers(price) {
+    const rows = price.tiers.map((tier) => {
+      const row = document.createElement("tr");
+      const head = document.createElement("th");
+      head.scope = "row";
+      head.textContent = plain(tier.min_quantity.value) === "0" ? "Any quantity" : amount(tier.min_quantity);
+      const cell = document.createElement("td");
+      cell.textContent = `${money(tier.unit_price)} ${price.currency} / ${label(tier.per, "1")}`;
+      row.append(head, cell);
+      return row;
+    });
+    document.getElementById("tiers").replaceChildren(...rows);
+  }
+
+  const live = document.getElementById("live-status");
+  const setLive = (state, text) => {
+    live.dataset.state = state;
+    live.textContent = text;
+  };
+
+  if ("EventSource" in window) {
+    const source = new EventSource("/api/v1/events?sku=" + encodeURIComponent(sku));
+    setLive("connecting", "Connecting\u2026");
+    source.addEventListener("ready", () => setLive("live", "Live"));
+    source.addEventListener("stock.changed", (event) => {
+      showLevel(JSON.parse(event.data));
+      refreshEstimate(); // availability (and so the estimate) follows the stock
+    });
+    source.addEventListener("price.changed", (event) => {
+      showTiers(JSON.parse(event.data));
+      refreshEstimate();
+    });
+    source.addEventListener("product.changed", () => {
+      document.getElementById("product-changed").hidden = false;
+      refreshEstimate();
+    });
+    source.addEventListener("resync", () => {
+      reloadStock().catch(() => {});
+      refreshEstimate();
+    });
+    source.addEventListener("error", () => {
+      if (source.readyState === EventSource.CLOSED) setLive("offline", "Offline: reload the page");
+      else setLive("connecting", "Reconnecting\u2026");
+    });
+  }
+
+  // ---- the estimator ---------------------------------------------------------------------------------------
+  const TYPING_DELAY_MS = 150;
+  const NUMBER = /^\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(.*?)\s*$/;
+  const form = document.getElementById("estimator");
+  const qty = document.getElementById("qty");
+  const unit = document.getElementById("unit");
+  const cutLength = document.getElementById("cut-length");
+  const cutWidth = document.getElementById("cut-width");
+  const cutBox = document.getElementById("cut"); // a <details>: the cut applies while it is open
+  const box = document.getElementById("estimate");
+  const empty = document.getElementById("est-empty");
+  const error = document.getElementById("est-error");
+  const result = document.getElementById("est-result");
+  let timer = 0;
+  let asked = 0; // the number of the newest request: an older answer arriving late is ignored
+  let inflight = null;
+  let shown = false; // an estimate is on screen (so a stock or price change refreshes it)
+
+  const number = (text) => {
+    let value = text.replace(",", ".");
+    if (value.startsWith(".") || value.startsWith("+.") || value.startsWith("-.")) value = value.replace(".", "0.");
+    return value.replace(/^\+/, "").replace(/\.$/, "");
+  };
+
+  function unitFor(typed) {
+    const wanted = typed.toLowerCase();
+    for (const option of unit.options) {
+      const names = [option.value, option.textContent.trim(), ...(page.labels[option.value] || [])];
+      if (names.some((name) => name.toLowerCase() === wanted)) return option;
+    }
+    return null;
+  }
+
+  // The line to price, {empty: true}, or {problem: "…"} for what can be told without asking the server.
+  function readLine() {
+    const text = qty.value.trim();
+    if (!text) return { empty: true };
+    const match = NUMBER.exec(text);
+    if (!match) return { problem: "Type a number, e.g. 250, or a number and a unit, e.g. 250 lb.", field: qty };
+    let chosen = unit.value;
+    if (match[2]) {
+      const option = unitFor(match[2]);
+      if (option) {
+        unit.value = option.value;
+        chosen = option.value;
+      } else {
+        chosen = match[2]; // an alias the server may know ("lbs", "litre", "pcs"); it says so if not
+      }
+    }
+    const line = { sku, quantity: { value: number(match[1]), unit: chosen } };
+    const cutting = cutBox && cutBox.open;
+    if (cutting && cutLength.value.trim()) {
+      const cut = {};
+      for (const [name, input] of [
+        ["length_mm", cutLength],
+        ["width_mm", cutWidth],
+      ]) {
+        if (!input || !input.value.trim()) continue;
+        const m = NUMBER.exec(input.value);
+        if (!m || m[2]) return { problem: "Give the cut size as a number of millimetres, e.g. 500.", field: input };
+        cut[name] = number(m[1]);
+      }
+      line.cut = cut;
+    } else if (cutting && cutWidth && cutWidth.value.trim()) {
+      return { problem: "Give the cut length too (or leave the width empty).", field: cutLength };
+    }
+    return { line };
+  }
+
+  function setState(state) {
+    box.dataset.state = state;
+    box.setAttribute("aria-busy", String(state === "loading"));
+    empty.hidden = state !== "empty";
+    error.hidden = state !== "error";
+    if (state === "empty" || state === "error") result.hidden = true;
+    shown = state === "ok";
+  }
+
+  function showProblem(message, field) {
+    error.textContent = message;
+    for (const input of [qty, cutLength, cutWidth]) if (input) input.removeAttribute("aria-invalid");
+    if (field) field.setAttribute("aria-invalid", "true");
+    qty.setAttribute("aria-describedby", "qty-hint est-error");
+    setState("error");
+  }
+
+  function out(name, text) {
+    result.querySelector(`[data-out="${name}"]`).textContent = text;
+  }
+
+  function row(name, text) {
+    const element = result.querySelector(`[data-row="${name}"]`);
+    element.hidden = !text;
+    if (text) out(name, text);
+  }
+
+  function showQuote(quote) {
+    const line = quote.lines[0];
+    const cur = quote.currency;
+    const priced = amount(line.quantity);
+    const requested = `${plain(line.requested.value)} ${line.requested.unit}`;
+    out("quantity", priced === amount(line.requested) ? priced : `${priced} (you asked for ${requested})`);
+    out("stock_quantity", amount(line.stock_quantity));
+    out("weight", line.weight_kg === null ? "\u2013" : `${plain(line.weight_kg)} kg`);
+    const tier = line.tier;
+    out(
+      "tier",
+      `${plain(tier.min_quantity.value) === "0" ? "base price" : "from " + amount(tier.min_quantity)}: ` +
+        `${money(tier.unit_price)} ${tier.currency} / ${label(tier.per, "1")}`,
+    );
+    const discount = plain(line.discount_percent) === "0" ? "" : ` (after ${plain(line.discount_percent)}% discount)`;
+    out("unit_price", `${money(line.unit_price)} ${cur} / ${label(line.per, "1")}${discount}`);
+    row(
+      "fees",
+      line.fees
+        .map((fee) => `${fee.kind}: ${plain(fee.count)} \u00d7 ${money(fee.unit_amount)} = ${money(fee.amount)} ${cur}`)
+        .join("; "),
+    );
+    row("adjustments", line.adjustments.join("; "));
+    out("subtotal", `${money(quote.subtotal)} ${cur}`);
+    out("tax", `${money(quote.tax)} ${cur} (${decimal(scaled(quote.tax_rate) * 100n)}%)`);
+    out("total", `${money(quote.total)} ${cur}`);
+    const a = line.availability;
+    const where = a.warehouses.map((w) => `${w.code} ${plain(w.available)}`).join(", ");
+    const now = `${plain(a.available)} ${label(a.unit, a.available)} available now${where ? ` (${where})` : ""}`;
+    const text = {
+      in_stock: `In stock: ${now}`,
+      partial: `Partly in stock: ${now}; the rest in about ${a.lead_time_days} days`,
+      backorder: `Not in stock: about ${a.lead_time_days} days`,
+    }[a.status];
+    const cell = result.querySelector('[data-out="availability"]');
+    cell.textContent = text || a.status;
+    cell.className = "status-" + a.status;
+    for (const input of [qty, cutLength, cutWidth]) if (input) input.removeAttribute("aria-invalid");
+    qty.setAttribute("aria-describedby", "qty-hint");
+    result.hidden = false;
+    setState("ok");
+  }
+
+  async function estimate() {
+    clearTimeout(timer);
+    const mine = ++asked;
+    if (inflight) inflight.abort();
+    const read = readLine();
+    if (read.empty) return setState("empty");
+    if (read.problem) return showProblem(read.problem, read.field);
+    setState("loading");
+    inflight = new AbortController();
+    try {
+      const response = await fetch("/api/v1/quotes", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ lines: [read.line] }),
+        signal: inflight.signal,
+      });
+      const answer = await response.json().catch(() => null);
+      if (mine !== asked) return;
+      if (response.ok) return showQuote(answer);
+      // A problem document (RFC 9457): its `detail` says what to change. One line here, so drop "line 1 (SKU): ".
+      const detail = answer && answer.detail ? answer.detail.replace(/^line \d+ \([^)]*\): /, "") : "";
+      const field = answer && JSON.stringify(answer.errors || []).includes("cut") ? cutLength : qty;
+      showProblem(detail || `The estimate failed (HTTP ${response.status}); try again.`, field);
+    } catch (failure) {
+      if (mine === asked && failure.name !== "AbortError") showProblem("The price service cannot be reached; try again.");
+    }
+  }
+
+  function estimateSoon() {
+    clearTimeout(timer);
+    timer = setTimeout(estimate, TYPING_DELAY_MS);
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target !== unit) estimateSoon();
+  });
+  unit.addEventListener("change", () => {
+    // The picker wins over a unit typed in the box: keep the number, drop the typed unit.
+    const match = NUMBER.exec(qty.value);
+    if (match && match[2]) qty.value = match[1];
+    estimate();
+  });
+  if (cutBox) cutBox.addEventListener("toggle", () => qty.value.trim() && estimateSoon());
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    estimate();
+  });
+
+  // Stock and price events refresh an estimate that is on screen; nothing to do while the box is empty.
+  function refreshEstimate() {
+    if (shown || box.dataset.state === "loading") estimateSoon();
+  }
+})();

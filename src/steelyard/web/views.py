@@ -1,0 +1,292 @@
+"""What the pages show, gathered from the domain services (the pages never run SQL themselves).
+
+Each function returns plain data in the API's wire shapes, so a template reads the same fields a front-end
+developer reads from /api/v1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import ValidationError
+
+from steelyard.access.model import Principal
+from steelyard.access.service import resolve_token
+from steelyard.catalog import service as catalog
+from steelyard.catalog.api import product_out
+from steelyard.config import Settings
+from steelyard.db import Database
+from steelyard.errors import FieldProblem, InvalidInput, NotFound, SteelyardError
+from steelyard.idempotency import request_hash, run_once
+from steelyard.inventory import movements
+from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, MovementOut, OrderOut
+from steelyard.quotes import orders
+from steelyard.quotes.cutting import FLAT_SECTIONS
+from steelyard.search import service as search
+from steelyard.search.api import answer
+from steelyard.search.cache import SearchConfig, cache_for
+from steelyard.units import FORMS
+from steelyard.web.render import unit_label
+
+SORTS = {"": "Best match", "price": "Price: low to high", "-price": "Price: high to low", "name": "Name"}
+PAGE_SIZE = 20
+FACET_OPTIONS = 40  # per group, chosen ones first: keeps a page of a large catalogue small
+SKU = re.compile(r"^[A-Z0-9._-]{1,64}$")
+QUANTITY = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(\S.*)?$")
+
+
+# ---- storefront ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StorefrontQuery:
+    """What the storefront URL holds: `/?q=…&family=…&form=…&grade=…&in_stock=1&sort=…&cursor=…`."""
+
+    q: str = ""
+    families: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    in_stock: bool = False
+    sort: str | None = None
+    cursor: str | None = None
+
+    def url(self, **changes: Any) -> str:
+        pairs: list[tuple[str, str]] = []
+        values = {
+            "q": self.q,
+            "family": self.families,
+            "form": self.forms,
+            "grade": self.grades,
+            "in_stock": self.in_stock,
+            "sort": self.sort,
+            "cursor": None,
+            **changes,
+        }
+        for name, value in values.items():
+            if isinstance(value, tuple):
+                pairs += [(name, v) for v in value]
+            elif value is True:
+                pairs.append((name, "1"))
+            elif value:
+                pairs.append((name, str(value)))
+        return "/?" + urlencode(pairs) if pairs else "/"
+
+
+def storefront_query(
+    q: str,
+    families: list[str],
+    forms: list[str],
+    grades: list[str],
+    in_stock: str | None,
+    sort: str | None,
+    cursor: str | None,
+) -> StorefrontQuery:
+    return StorefrontQuery(
+        q=q.strip()[:500],
+        families=tuple(dict.fromkeys(f for f in families if f)),
+        forms=tuple(dict.fromkeys(f for f in forms if f)),
+        grades=tuple(dict.fromkeys(g for g in grades if g)),
+        in_stock=(in_stock or "").lower() in ("1", "true", "on", "yes"),
+        sort=sort if sort in SORTS and sort else None,
+        cursor=cursor or None,
+    )
+
+
+def facet_groups(query: StorefrontQuery, facets: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """Family, form and grade options with their counts (the most frequent first); a chosen one is always listed."""
+    groups = []
+    for name, label, chosen in (
+        ("family", "Material", query.families),
+        ("form", "Form", query.forms),
+        ("grade", "Grade", query.grades),
+    ):
+        counts = dict(facets.get(name, {}))
+        for value in chosen:
+            counts.setdefault(value, 0)
+        options = sorted(counts.items(), key=lambda kv: (kv[0] not in chosen, -kv[1], kv[0]))
+        groups.append(
+            {
+                "name": name,
+                "label": label,
+                "options": [{"value": v, "count": c, "checked": v in chosen} for v, c in options[:FACET_OPTIONS]],
+            }
+        )
+    return groups
+
+
+def storefront(db: Database, settings: Settings, query: StorefrontQuery) -> dict[str, Any]:
+    """The search answer (the wire shape of GET /api/v1/search) and what the page needs around it."""
+    request = search.SearchRequest(
+        q=query.q,
+        families=query.families,
+        forms=query.forms,
+        grades=query.grades,
+        in_stock=True if query.in_stock else None,
+        sort=query.sort,
+        limit=PAGE_SIZE,
+        cursor=query.cursor,
+    )
+    cache = cache_for(db.engine, SearchConfig(settings.search_synonyms_file, settings.search_cache_entries))
+    error = None
+    try:
+        with db.read() as conn:
+            result: dict[str, Any] = answer(search.search(conn, request=request, cache=cache))
+    except SteelyardError as exc:
+        error = exc.detail
+        result = {"total": 0, "hits": [], "facets": {}, "next_cursor": None, "query": None}
+    return {
+        "query": query,
+        "result": result,
+        "error": error,
+        "facet_groups": facet_groups(query, result["facets"]),
+        "sorts": SORTS,
+        "next_url": query.url(cursor=result["next_cursor"]) if result["next_cursor"] else None,
+        "first_url": query.url() if query.cursor else None,
+        "filtered": bool(query.families or query.forms or query.grades or query.in_stock),
+    }
+
+
+# ---- product page -------------------------------------------------------------------------------------------
+
+
+def cut_mode(form: str, mass_per_m: Any) -> str | None:
+    """'flat' (length and width), 'length' (bars, tubes, profiles) or None (not cut to size)."""
+    spec = FORMS.get(form)
+    if spec is not None and spec.section in FLAT_SECTIONS:
+        return "flat"
+    return "length" if mass_per_m is not None else None
+
+
+def product_page(db: Database, sku: str) -> dict[str, Any] | None:
+    """The product (the wire shape of GET /api/v1/products/{sku}) with warehouse names; None if there is none."""
+    if not SKU.match(sku):
+        return None
+    try:
+        with db.read() as conn:
+            product = product_out(catalog.get_product_view(conn, sku=sku)).model_dump(mode="json")
+            names = {w.code: w.name for w in catalog.list_warehouses(conn, after_code=None, limit=500)}
+    except NotFound:
+        return None
+    stock_unit, piece = product["stock_unit"], product["piece_name"]
+    units = [stock_unit] if stock_unit in product["units"] else []
+    units += [u for u in product["units"] if u != stock_unit]
+    named = {stock_unit, *units, *(t["per"] for t in product["price"]["tiers"])}
+    return {
+        "product": product,
+        "warehouse_names": names,
+        "units": units,
+        "labels": {u: [unit_label(u, piece, 1), unit_label(u, piece)] for u in sorted(named)},
+        "cut": cut_mode(product["form"], product["physics"]["mass_per_m_kg"]),
+    }
+
+
+# ---- staff --------------------------------------------------------------------------------------------------
+
+
+def staff_principal(db: Database, token: Any) -> Principal | None:
+    """Who the session's token belongs to, if it is a live staff or admin token."""
+    if not isinstance(token, str) or not token:
+        return None
+    with db.read() as conn:
+        principal = resolve_token(conn, token)
+    return principal if principal is not None and principal.is_staff else None
+
+
+def sign_in_problem(db: Database, token: str) -> str | None:
+    """Why this token cannot sign in to /staff, or None when it can."""
+    if not token:
+        return "Paste a staff token (from `steelyard token create --role staff`)."
+    with db.read() as conn:
+        principal = resolve_token(conn, token)
+    if principal is None:
+        return "This token is unknown or revoked. Create one with `steelyard token create --role staff`."
+    if not principal.is_staff:
+        return f"This is a {principal.role} token; the staff pages need a staff or admin token."
+    return None
+
+
+@dataclass(slots=True)
+class StaffData:
+    warehouses: list[dict[str, str]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    ledger_sku: str = ""
+    ledger_unit: str = ""
+    ledger_error: str | None = None
+    orders: list[dict[str, Any]] = field(default_factory=list)
+
+
+def staff_data(db: Database, principal: Principal, sku: str) -> StaffData:
+    data = StaffData(ledger_sku=sku)
+    with db.read() as conn:
+        data.warehouses = [
+            {"code": w.code, "name": w.name} for w in catalog.list_warehouses(conn, after_code=None, limit=500)
+        ]
+        found, _ = orders.list_orders(conn, principal=principal, status="accepted", cursor=None, limit=50)
+        data.orders = [OrderOut.model_validate(o).model_dump(mode="json") for o in found]
+        if sku:
+            try:
+                rows, _ = movements.list_ledger(conn, sku=sku, warehouse=None, cursor=None, limit=50, newest_first=True)
+                data.ledger = [LedgerEntryOut.model_validate(r).model_dump(mode="json") for r in rows]
+                data.ledger_unit = catalog.get_product_view(conn, sku=sku).stored.product.stock_unit
+            except SteelyardError as exc:
+                data.ledger_error = exc.detail
+    return data
+
+
+def parse_quantity(text: str) -> dict[str, str]:
+    """`"120 kg"`, `"-3 sheets"`, `"2,5 t"` -> {"value", "unit"}; InvalidInput naming what to type otherwise."""
+    match = QUANTITY.match(text)
+    if match is None or not match.group(2):
+        raise InvalidInput.from_problems(
+            [FieldProblem("quantity", f"type a number and a unit, e.g. 120 kg or 3 sheets (got '{text}')")]
+        )
+    return {"value": match.group(1).replace(",", "."), "unit": match.group(2).strip()}
+
+
+def movement_body(fields: dict[str, str]) -> MovementIn:
+    """The movement a staff form describes, validated like the API's body."""
+    kind = fields.get("kind", "")
+    document = {
+        "sku": fields.get("sku", "").strip().upper(),
+        "warehouse": fields.get("warehouse", ""),
+        "kind": kind,
+        "quantity": parse_quantity(fields.get("quantity", "")),
+        "to_warehouse": (fields.get("to_warehouse") or None) if kind == "transfer" else None,
+        "reason": fields.get("reason") or None,
+    }
+    try:
+        return MovementIn.model_validate(document)
+    except ValidationError as exc:
+        problems = [
+            FieldProblem(".".join(str(p) for p in e["loc"]) or "form", e["msg"].removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+        raise InvalidInput.from_problems(problems) from None
+
+
+def post_movement(db: Database, principal: Principal, body: MovementIn, key: str | None) -> dict[str, Any]:
+    """Post a movement exactly as POST /api/v1/stock/movements does (same idempotency scope and fingerprint)."""
+    _, document = run_once(
+        db,
+        scope=f"movements:{principal.token_id}",
+        key=key or None,
+        fingerprint=request_hash("POST", "/api/v1/stock/movements", body.model_dump(mode="json")),
+        work=lambda conn: (
+            201,
+            MovementOut.model_validate(movements.post_movement(conn, body=body, actor=principal)).model_dump(
+                mode="json"
+            ),
+        ),
+    )
+    result: dict[str, Any] = document
+    return result
+
+
+def ship_order(db: Database, principal: Principal, order_id: str) -> dict[str, Any]:
+    with db.write() as conn:
+        shipped = orders.ship(conn, order_id=order_id, principal=principal, now=datetime.now(UTC))
+    return OrderOut.model_validate(shipped).model_dump(mode="json")

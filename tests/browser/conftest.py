@@ -1,0 +1,182 @@
+"""Browser tests: a real `steelyard serve` (two workers) on a migrated, seeded SQLite file, and Debian's Chromium
+driven by the `playwright` package. Nothing is downloaded: Chromium is /usr/bin/chromium (`apt-get install chromium`;
+`.ci/run` installs it), never `playwright install`. A missing browser fails the run; it does not skip."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from browser_support import GRANULES, SHEET, Site
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from steelyard.access.model import Role
+from steelyard.access.service import create_account, create_token
+from steelyard.catalog.demo import generate
+from steelyard.catalog.seed import load
+from steelyard.db import Database, make_engine
+from steelyard.migrate import migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("STEELYARD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    """A migrated SQLite file: the 2000-product demo catalogue in three warehouses, a staff and a customer token."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'steelyard-web.db'}"
+    migrate(url, "head")
+    db = Database(make_engine(url, pool_size=1, max_overflow=0))
+    try:
+        with db.write() as conn:
+            catalogue = generate(products=2000, seed=42)
+            load(conn, warehouses=catalogue.warehouses, items=catalogue.products)
+            staff = create_token(conn, role=Role.STAFF, name="Sam Staff")
+            account = create_account(conn, name="Acme Fabrication", currency="EUR")
+            customer = create_token(conn, role=Role.CUSTOMER, name="Acme buyer", account_id=account)
+    finally:
+        db.dispose()
+    return url, staff, customer
+
+
+@pytest.fixture(scope="session")
+def site(database: tuple[str, str, str]) -> Iterator[Site]:
+    """`steelyard serve --workers 2` on the database (events cross processes through the outbox)."""
+    url, staff, customer = database
+    port = _free_port()
+    env = {
+        **os.environ,
+        "STEELYARD_DATABASE_URL": url,
+        "STEELYARD_DB_POOL_SIZE": "8",
+        "STEELYARD_DB_MAX_OVERFLOW": "8",
+        "STEELYARD_SESSION_SECRET": "browser-tests-session-secret-0123456789",
+    }
+    command = [sys.executable, "-m", "steelyard.cli", "serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen([*command, "--log-level", "warning"], env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"steelyard serve exited with {process.returncode}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("steelyard serve did not become ready in 30 s")
+            time.sleep(0.1)
+        served = Site(base=base, staff_token=staff, customer_token=customer)
+        _add_test_products(served)
+        yield served
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _add_test_products(site: Site) -> None:
+    sheet = {
+        "sku": SHEET,
+        "name": "Aluminium sheet 6061-T6 2 x 1250 x 2500 mm (web test)",
+        "family": "aluminium",
+        "grade": "6061-T6",
+        "form": "sheet",
+        "density_kg_m3": "2700",
+        "dimensions_mm": {"thickness": "2", "width": "1250", "length": "2500"},
+        "stock_unit": "kg",
+        "piece_name": "sheet",
+        "price": {
+            "currency": "EUR",
+            "tiers": [
+                {"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "4.00", "per": "kg"},
+                {"min_quantity": {"value": "500", "unit": "kg"}, "unit_price": "3.60", "per": "kg"},
+            ],
+        },
+        "lead_time_days": 3,
+        "attributes": {"standard": "EN 485-2", "certificate": "EN 10204 3.1"},
+    }
+    granules = {
+        "sku": GRANULES,
+        "name": "HDPE granules, 25 kg bag (web test)",
+        "family": "plastic",
+        "grade": "HDPE",
+        "form": "granules",
+        "density_kg_m3": "950",
+        "stock_unit": "kg",
+        "piece_name": "bag",
+        "min_order": {"value": "25", "unit": "kg"},
+        "increment": {"value": "25", "unit": "kg"},
+        "price": {
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "1.90", "per": "kg"}],
+        },
+    }
+    with site.api(site.staff_token) as client:
+        for body in (sheet, granules):
+            response = client.post("/api/v1/products", json=body)
+            assert response.status_code == 201, response.text
+    site.receive(SHEET, "MIL", "300", "kg")
+    site.receive(SHEET, "RTM", "40", "kg")
+    site.receive(GRANULES, "DUI", "1000", "kg")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium (the browser tests never skip)")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: Site) -> Iterator[Page]:
+    """A fresh browser context (no cookies) at desktop size; page errors fail the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site.base)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

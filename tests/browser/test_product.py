@@ -1,0 +1,157 @@
+"""`/products/{sku}`: the product's data, live stock per warehouse and the estimator."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from browser_support import GRANULES, SHEET, Site
+from playwright.sync_api import Page, expect
+
+
+def _out(page: Page, name: str) -> str:
+    return f"#est-result [data-out={name}]"
+
+
+def test_a_product_opens_from_the_search_with_its_data(page: Page) -> None:
+    page.goto("/")
+    page.fill("#q", SHEET)
+    page.press("#q", "Enter")
+    page.get_by_role("link", name="Aluminium sheet 6061-T6 2 x 1250 x 2500 mm (web test)").click()
+
+    expect(page).to_have_url(re.compile(f"/products/{SHEET}$"))
+    expect(page.locator("h1")).to_have_text("Aluminium sheet 6061-T6 2 x 1250 x 2500 mm (web test)")
+    facts = page.locator("dl.facts")
+    for label, value in [
+        ("Grade", "6061-T6"),
+        ("Form", "Sheet"),
+        ("Thickness", "2 mm"),
+        ("Width", "1250 mm"),
+        ("Length", "2500 mm"),
+        ("Density", "2700 kg/m³"),
+        ("Weight per m²", "5.4 kg/m²"),
+        ("Weight per sheet", "16.875 kg"),
+        ("Certificates", "EN 10204 3.1"),
+        ("Standard", "EN 485-2"),
+    ]:
+        expect(facts.locator("div", has=page.locator(f"dt:text-is('{label}')")).locator("dd")).to_have_text(value)
+    stock = page.locator("#stock")
+    expect(stock.locator("caption")).to_have_text("In kg, per warehouse")
+    expect(stock.locator("tr[data-warehouse=RTM] [data-field=available]")).to_have_text("40")
+    expect(page.locator("#tiers tr").first).to_have_text("Any quantity4.00 EUR / kg")
+    expect(page.locator("#tiers tr").nth(1)).to_have_text("500 kg3.60 EUR / kg")
+
+
+def test_typing_250_lb_prices_it_as_you_type(page: Page, screenshots: Path) -> None:
+    page.goto(f"/products/{SHEET}")
+    qty = page.get_by_label("Quantity")
+    qty.press_sequentially("250 lb", delay=40)  # each keystroke re-asks; only the newest answer may show
+
+    # 250 lb = 113.3980925 kg; 113.3980925 kg x 4.00 EUR/kg = 453.59; 20 % tax = 90.72; total 544.31 EUR
+    expect(page.locator(_out(page, "total"))).to_have_text("544.31 EUR")
+    expect(page.locator(_out(page, "subtotal"))).to_have_text("453.59 EUR")
+    expect(page.locator(_out(page, "tax"))).to_have_text("90.72 EUR (20%)")
+    expect(page.locator(_out(page, "weight"))).to_have_text("113.398 kg")
+    expect(page.locator(_out(page, "quantity"))).to_have_text("250 lb")
+    expect(page.locator(_out(page, "stock_quantity"))).to_have_text("113.398093 kg")
+    expect(page.locator(_out(page, "tier"))).to_have_text("base price: 4.00 EUR / kg")
+    expect(page.locator(_out(page, "unit_price"))).to_have_text("4.00 EUR / kg")
+    expect(page.locator(_out(page, "availability"))).to_contain_text("In stock")
+    expect(page.get_by_label("Unit")).to_have_value("lb")  # the typed unit moved the picker
+    expect(page.locator("#estimate")).to_have_attribute("aria-live", "polite")
+    expect(page.locator("[data-row=fees]")).to_be_hidden()
+
+    # A larger quantity reaches the next tier and more than is in stock.
+    qty.fill("600 kg")
+    expect(page.locator(_out(page, "total"))).to_have_text("2592.00 EUR")  # 600 x 3.60 = 2160.00 + 432.00 tax
+    expect(page.locator(_out(page, "tier"))).to_have_text("from 500 kg: 3.60 EUR / kg")
+    expect(page.locator(_out(page, "availability"))).to_contain_text("Partly in stock")
+
+    # The picker works too: 3 sheets of 16.875 kg = 50.625 kg x 4.00 = 202.50 + 40.50 tax = 243.00
+    qty.fill("3")
+    page.get_by_label("Unit").select_option("piece")
+    expect(page.locator(_out(page, "total"))).to_have_text("243.00 EUR")
+    expect(page.locator(_out(page, "quantity"))).to_have_text("3 sheets")
+
+    # Cut to size: fees appear in the breakdown.
+    page.get_by_text("Cut to size (optional)").click()
+    page.get_by_label("Length (mm)").fill("1000")
+    page.get_by_label("Width (mm)").fill("500")
+    expect(page.locator(_out(page, "fees"))).to_contain_text("cutting:")
+    page.get_by_label("Length (mm)").fill("")
+    page.get_by_label("Width (mm)").fill("")
+
+    qty.fill("250 lb")
+    expect(page.locator(_out(page, "total"))).to_have_text("544.31 EUR")
+    qty.blur()
+    page.screenshot(path=str(screenshots / "product-estimate.png"), full_page=True)
+
+
+def test_impossible_inputs_get_clear_messages(page: Page, site: Site) -> None:
+    page.goto(f"/products/{GRANULES}")
+    with site.api() as client:
+        units = client.get(f"/api/v1/products/{GRANULES}").json()["units"]
+    picker = page.get_by_label("Unit")
+    offered = picker.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert sorted(offered) == sorted(units) and offered[0] == "kg", "the product's units, its stock unit first"
+    assert "m2" not in offered
+    assert page.locator("#cut-length").count() == 0, "granules are not cut to size"
+
+    qty = page.get_by_label("Quantity")
+    qty.fill("4 m2")  # typed past the picker: the server says which units it can be sold in
+    error = page.locator("#est-error")
+    expect(error).to_contain_text("cannot be measured in m2")
+    expect(error).to_contain_text("it can be sold in kg, g, t, lb")
+    expect(qty).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#est-result")).to_be_hidden()
+
+    qty.fill("lots")
+    expect(error).to_have_text("Type a number, e.g. 250, or a number and a unit, e.g. 250 lb.")
+
+    qty.fill("-5 kg")
+    expect(error).to_contain_text("must be greater than zero")
+
+    qty.fill("10 kg")  # sold in 25 kg bags: rounded up, and the breakdown says so
+    expect(page.locator(_out(page, "total"))).to_have_text("57.00 EUR")  # 25 kg x 1.90 = 47.50 + 9.50 tax
+    expect(page.locator(_out(page, "adjustments"))).to_contain_text("25")
+    expect(error).to_be_hidden()
+    expect(qty).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_stock_changes_on_the_page_within_a_second(page: Page, site: Site) -> None:
+    page.goto(f"/products/{SHEET}")
+    mil = page.locator("#stock tr[data-warehouse=MIL]")
+    before = Decimal(mil.locator("[data-field=on_hand]").inner_text())
+    total = Decimal(page.locator("#stock tfoot [data-field=available]").inner_text())
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    page.evaluate("window.sameDocument = true")
+
+    site.receive(SHEET, "MIL", "25", "kg")
+
+    expect(mil.locator("[data-field=on_hand]")).to_have_text(str(before + 25), timeout=1000)
+    expect(mil.locator("[data-field=available]")).to_have_text(str(before + 25), timeout=1000)
+    expect(page.locator("#stock tfoot [data-field=available]")).to_have_text(str(total + 25), timeout=1000)
+
+    # A warehouse opened after the page was loaded gets its row.
+    with site.api(site.staff_token) as client:
+        opened = client.post("/api/v1/warehouses", json={"code": "GDN", "name": "Gdansk"})
+        assert opened.status_code == 201, opened.text
+    assert page.locator("#stock tr[data-warehouse=GDN]").count() == 0
+    site.receive(SHEET, "GDN", "0.5", "t")
+    expect(page.locator("#stock tr[data-warehouse=GDN] [data-field=on_hand]")).to_have_text("500", timeout=1000)
+    expect(page.locator("#stock tfoot [data-field=on_hand]")).to_have_text(str(total + 525), timeout=1000)
+    assert page.evaluate("window.sameDocument === true"), "the page was reloaded"
+
+
+def test_an_estimate_on_screen_follows_the_stock(page: Page, site: Site) -> None:
+    page.goto(f"/products/{GRANULES}")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    page.get_by_label("Quantity").fill("1000000 kg")
+    availability = page.locator(_out(page, "availability"))
+    expect(availability).to_contain_text("Partly in stock")
+    before = Decimal(re.search(r"([\d.]+) kg available now", availability.inner_text()).group(1))  # type: ignore[union-attr]
+
+    site.receive(GRANULES, "RTM", "100", "kg")
+
+    expect(availability).to_contain_text(f"{before + 100} kg available now")

@@ -1,0 +1,145 @@
+"""The benchmark harness's pure helpers: wrk's script and output, the ratios, the targets and the comparison.
+No timing is asserted here: speed is measured by `make bench`, never in tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+
+from harness import report, wrk
+
+WRK_STDOUT = """\
+Running 5s test @ http://127.0.0.1:8000
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    11.12ms   10.00ms  95.15ms   89.52%
+  19285 requests in 5.01s, 4.51MB read
+  Non-2xx or 3xx responses: 12
+Requests/sec:   3849.30
+BENCH_JSON {"requests":19285,"duration_us":5010000,"bytes":4729000,"errors":{"connect":0,"read":1,"write":0,\
+"status":12,"timeout":2},"latency_us":{"p50":8123,"p90":20456,"p99":48001,"max":95150,"mean":11120.5}}
+"""
+
+
+def test_parse_reads_the_json_line_that_done_prints() -> None:
+    r = wrk.parse(WRK_STDOUT)
+    assert r.requests == 19285
+    assert r.duration_s == pytest.approx(5.01)
+    assert r.rps == pytest.approx(19285 / 5.01)
+    assert (r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms) == (8.123, 20.456, 48.001, 95.15)
+    assert r.error_count == 15
+    assert r.error_rate == pytest.approx(15 / 19285)
+
+
+def test_parse_refuses_output_without_figures() -> None:
+    with pytest.raises(ValueError, match="no BENCH_JSON"):
+        wrk.parse("unable to connect to 127.0.0.1:8000 Connection refused\n")
+
+
+def test_lua_string_escapes_quotes_backslashes_and_non_ascii() -> None:
+    assert wrk.lua_string('{"a":"b\\c"}') == '"{\\"a\\":\\"b\\\\c\\"}"'
+    assert wrk.lua_string("Ø6\n") == '"\\195\\1526\\010"'
+
+
+def test_script_prepares_every_call_with_its_headers() -> None:
+    script = wrk.render_script(
+        [wrk.Call("GET", "/api/v1/products/A-1"), wrk.Call("POST", "/api/v1/quotes", '{"lines":[]}')],
+        {"Authorization": "Bearer t0k"},
+    )
+    assert '{"GET", "/api/v1/products/A-1", nil},' in script
+    assert '{"POST", "/api/v1/quotes", "{\\"lines\\":[]}"},' in script
+    assert '["Authorization"] = "Bearer t0k"' in script
+    assert '["Content-Type"] = "application/json"' in script.split("local body_headers")[1].splitlines()[0]
+    assert "Content-Type" not in script.split("local plain_headers")[1].splitlines()[0]
+    assert wrk.MARKER in script
+    with pytest.raises(ValueError):
+        wrk.render_script([])
+
+
+def _row(
+    scenario: str, db: str = "sqlite", products: int = 100_000, workers: int = 2, **figures: Any
+) -> dict[str, Any]:
+    kind = figures.pop("kind", "http")
+    return {
+        "scenario": scenario,
+        "kind": kind,
+        "db": db,
+        "products": products,
+        "workers": workers,
+        "status": figures.pop("status", "ok"),
+        "note": figures.pop("note", ""),
+        **figures,
+    }
+
+
+def _run(rows: list[dict[str, Any]], date: str = "2026-11-24 22:00 UTC") -> dict[str, Any]:
+    return {"mode": "full", "meta": {"date": date, "commit": "abc1234"}, "rows": rows}
+
+
+def test_ratios_are_against_the_baseline_with_the_same_workers() -> None:
+    rows = [
+        _row("baseline", "none", 0, 1, rps=4000.0, p99_ms=20.0),
+        _row("baseline", "none", 0, 2, rps=6000.0, p99_ms=30.0),
+        _row("product_read", workers=1, rps=1000.0, p99_ms=40.0),
+        _row("product_read", workers=2, rps=3000.0, p99_ms=90.0),
+        _row("quote_1", status="unavailable", note="POST /api/v1/quotes answers 404"),
+    ]
+    report.add_ratios(rows)
+    assert rows[2]["ratio_rps"] == pytest.approx(0.25)
+    assert rows[2]["ratio_p99"] == pytest.approx(2.0)
+    assert rows[3]["ratio_rps"] == pytest.approx(0.5)
+    assert rows[3]["ratio_p99"] == pytest.approx(3.0)
+    assert "ratio_rps" not in rows[4]
+
+
+def test_targets_say_met_missed_by_how_much_or_not_measured() -> None:
+    rows = [
+        _row("baseline", "none", 0, 2, rps=6000.0, p99_ms=10.0),
+        _row("product_read", rps=3300.0, p99_ms=40.0, rss_worker_mb=120.0),
+        _row("quote_1", rps=1500.0, p99_ms=150.0, rss_worker_mb=330.0),
+        _row("search", status="unavailable", note="GET /api/v1/search answers 404"),
+        _row("product_read", products=1000, rps=9999.0, p99_ms=1.0),  # another size: not judged
+    ]
+    config, found = report.targets(rows)
+    assert config == "sqlite, 100k products, 2 workers"
+    verdicts = {t.name.split(" ")[0]: t.verdict for t in found}
+    assert verdicts["product_read"] == "met"
+    assert verdicts["quote_1"] == "missed: needs 2.0x the req/s"  # 25% of the baseline against 50%
+    assert verdicts["search"].startswith("not measured: not available in this build")
+    assert verdicts["every"] == "missed: 15.0x, over 10x: quote_1"
+    assert verdicts["RSS"] == "missed by 30 MB (10%)"
+
+
+def test_compare_reports_changes_and_availability() -> None:
+    old = _run(
+        [
+            _row("product_read", rps=1000.0, p50_ms=10.0, p99_ms=50.0, rss_worker_mb=100.0, ratio_rps=0.2),
+            _row("quote_1", status="unavailable"),
+            _row("seed", workers=0, kind="seed", products_per_s=3000.0),
+        ]
+    )
+    new = _run(
+        [
+            _row("product_read", rps=1500.0, p50_ms=10.2, p99_ms=80.0, rss_worker_mb=100.0, ratio_rps=0.25),
+            _row("quote_1", rps=500.0, p50_ms=20.0, p99_ms=90.0),
+            _row("seed", workers=0, kind="seed", products_per_s=2700.0),
+            _row("search", status="unavailable"),
+        ],
+        date="2026-11-25 09:00 UTC",
+    )
+    lines = report.compare(old, new)
+    text = "\n".join(lines)
+    assert lines[0].startswith("2026-11-24 22:00 UTC (full, abc1234)  →  2026-11-25 09:00 UTC")
+    read = next(line for line in lines if line.startswith("product_read"))
+    assert "1,000 → 1,500 req/s (+50% better)" in read
+    assert "p50 10.0 → 10.2 ms (+2%)" in read
+    assert "p99 50.0 → 80.0 ms (+60% WORSE)" in read
+    assert "req/s ÷ baseline 0.20 → 0.25" in read
+    assert "quote_1" in text and "unavailable → ok" in text
+    assert "seed 3,000 → 2,700 products/s (-10% WORSE)" in text
+    assert "search" in text and "new in this run (unavailable)" in text
