@@ -5,19 +5,14 @@ driven by the `playwright` package. Nothing is downloaded: Chromium is /usr/bin/
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from browser_support import GRANULES, SHEET, Site
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from servers import running_server
 from steelyard.access.model import Role
 from steelyard.access.service import create_account, create_token
 from steelyard.catalog.demo import generate
@@ -36,13 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -67,40 +55,11 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
 def site(database: tuple[str, str, str]) -> Iterator[Site]:
     """`steelyard serve --workers 2` on the database (events cross processes through the outbox)."""
     url, staff, customer = database
-    port = _free_port()
-    env = {
-        **os.environ,
-        "STEELYARD_DATABASE_URL": url,
-        "STEELYARD_DB_POOL_SIZE": "8",
-        "STEELYARD_DB_MAX_OVERFLOW": "8",
-        "STEELYARD_SESSION_SECRET": "browser-tests-session-secret-0123456789",
-    }
-    command = [sys.executable, "-m", "steelyard.cli", "serve", "--port", str(port), "--workers", "2"]
-    process = subprocess.Popen([*command, "--log-level", "warning"], env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"steelyard serve exited with {process.returncode}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("steelyard serve did not become ready in 30 s")
-            time.sleep(0.1)
+    secret = {"STEELYARD_SESSION_SECRET": "browser-tests-session-secret-0123456789"}
+    with running_server(url, workers=2, env=secret) as (base, _):
         served = Site(base=base, staff_token=staff, customer_token=customer)
         _add_test_products(served)
         yield served
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _add_test_products(site: Site) -> None:
