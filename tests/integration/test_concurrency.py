@@ -8,16 +8,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import psutil
 import pytest
-from servers import running_server
 from sqlalchemy import func, select
 from stock_helpers import assert_ledger_adds_up
 
+from servers import running_server
 from steelyard.access.model import Role
 from steelyard.access.service import create_account, create_token
 from steelyard.db import Database, make_engine
@@ -145,8 +146,25 @@ def test_200_buyers_with_holds_race_for_50_plates_on_two_workers(db_url: str) ->
 
 
 def _workers(supervisor: int) -> set[int]:
-    """uvicorn's worker processes (multiprocessing also starts a resource tracker, which is not one)."""
-    return {p.pid for p in psutil.Process(supervisor).children() if "resource_tracker" not in " ".join(p.cmdline())}
+    """uvicorn's live worker processes (multiprocessing also starts a resource tracker, which is not one)."""
+    found = set()
+    for child in psutil.Process(supervisor).children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(child.cmdline()):
+                found.add(child.pid)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue  # a killed worker not yet reaped by its supervisor
+    return found
+
+
+def _replaced(supervisor: int, killed: int, seconds: float = 20) -> set[int]:
+    """The worker set once the supervisor has started a new worker in place of the killed one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        workers = _workers(supervisor)
+        if (killed not in workers and len(workers) == 2) or time.monotonic() > deadline:
+            return workers
+        time.sleep(0.1)
 
 
 def test_a_worker_killed_mid_rush_loses_nothing_and_counts_nothing_twice(db_url: str) -> None:
@@ -164,7 +182,7 @@ def test_a_worker_killed_mid_rush_loses_nothing_and_counts_nothing_twice(db_url:
             os.kill(min(workers_before), signal.SIGKILL)
 
         results = asyncio.run(_rush(base, customers, reserve=False, tries=30, during=kill_one_worker))
-        workers_after = _workers(supervisor)
+        workers_after = _replaced(supervisor, min(workers_before))
     assert finished_at_kill[0] < CLIENTS  # the kill really came in the middle of the rush
     assert min(workers_before) not in workers_after and len(workers_after) == 2  # gone, and replaced
     _check(db, results)
