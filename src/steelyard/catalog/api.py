@@ -25,7 +25,6 @@ from steelyard.catalog.repository import Level, StoredProduct
 from steelyard.catalog.schemas import (
     SKU_PATTERN,
     PhysicsOut,
-    PriceOut,
     ProductIn,
     ProductOut,
     ProductPatch,
@@ -33,7 +32,6 @@ from steelyard.catalog.schemas import (
     StockLevelOut,
     StockOut,
     StockTotalOut,
-    TierOut,
     WarehouseIn,
     WarehouseOut,
 )
@@ -49,36 +47,9 @@ def _q(q: Quantity | None) -> QuantityOut | None:
 
 
 def summary(stored: StoredProduct) -> dict[str, Any]:
-    p = stored.product
     return {
-        "sku": p.sku,
-        "name": p.name,
-        "family": p.family,
-        "grade": p.grade,
-        "form": p.form,
-        "density_kg_m3": p.density_kg_m3,
-        "dimensions_mm": p.dimensions_mm,
-        "stock_unit": p.stock_unit,
-        "piece_name": p.piece_name,
-        "piece_content": _q(p.piece_content),
-        "min_order": _q(p.min_order),
-        "increment": _q(p.increment),
-        "price": PriceOut(
-            currency=p.price.currency,
-            tiers=[
-                TierOut(
-                    min_quantity=QuantityOut(value=t.min_quantity.value, unit=t.min_quantity.unit),
-                    unit_price=t.unit_price,
-                    per=t.per,
-                )
-                for t in p.price.tiers
-            ],
-        ),
-        "cut_fee": p.cut_fee,
-        "lead_time_days": p.lead_time_days,
-        "attributes": p.attributes,
-        "description": p.description,
-        "active": p.active,
+        "sku": stored.product.sku,
+        **service.product_fields(stored.product),
         "created_at": stored.created_at,
         "updated_at": stored.updated_at,
     }

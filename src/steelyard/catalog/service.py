@@ -94,7 +94,7 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
     ]
     if nulls:
         raise InvalidInput.from_problems(nulls)
-    current = ProductFields.model_validate(_fields_dict(stored.product))
+    current = ProductFields.model_validate(product_fields(stored.product))
     merged = current.model_copy(update={k: getattr(patch, k) for k in changes})
     product = normalise(product_from_fields(sku, merged))
     repo.update_product(conn, stored.id, product)
@@ -124,7 +124,9 @@ def _announce(conn: Connection, stored: repo.StoredProduct, change: str) -> repo
     return stored
 
 
-def _fields_dict(p: Product) -> dict[str, Any]:
+def product_fields(p: Product) -> dict[str, Any]:
+    """A product's fields as the API shapes them (ProductFields, and ProductSummary without SKU and times)."""
+
     def q(x: Quantity | None) -> dict[str, Any] | None:
         return None if x is None else {"value": x.value, "unit": x.unit}
 
