@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pricing_fakes import granulate, sheet
 
 from steelyard.catalog.model import PriceTier
 from steelyard.errors import InvalidInput, UnitError
@@ -13,30 +14,7 @@ from steelyard.pricing import Cut, Fee, LineEstimate, estimate_line
 from steelyard.units.quantity import Quantity
 
 D = Decimal
-# A steel sheet 2 x 1000 x 2500 mm at 7850 kg/m3: 1 sheet = 39.25 kg, 1 m2 = 15.7 kg.
-KG_PER = {
-    "kg": D(1),
-    "g": D("0.001"),
-    "t": D(1000),
-    "lb": D("0.45359237"),
-    "piece": D("39.25"),
-    "sheet": D("39.25"),
-    "m2": D("15.7"),
-}
 CUT_500_X_500 = D("3.925")  # kg: 2 mm x 0.5 m x 0.5 m x 7850 kg/m3
-
-
-def sheet(q: Quantity, unit: str) -> Decimal:
-    try:
-        return q.value * KG_PER[q.unit] / KG_PER[unit]
-    except KeyError:
-        raise UnitError(f"cannot express {q.unit} in {unit}") from None
-
-
-def granulate(q: Quantity, unit: str) -> Decimal:
-    if "m2" in (q.unit, unit) or "piece" in (q.unit, unit):
-        raise UnitError(f"cannot express {q.unit} in {unit}; sold in kg, t, lb")
-    return sheet(q, unit)
 
 
 def q(value: str, unit: str = "kg") -> Quantity:
