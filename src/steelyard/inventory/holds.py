@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, insert, select, update
 
 from steelyard.access.model import Principal
+from steelyard.api import format_decimal
 from steelyard.catalog.tables import products, warehouses
 from steelyard.db import Database
 from steelyard.inventory.ledger import change_level, lock_levels
@@ -24,10 +25,6 @@ from steelyard.inventory.tables import holds
 log = logging.getLogger("steelyard.holds")
 SYSTEM = "system"
 _INSERT_HOLD = insert(holds)  # built once; the values go in as parameters
-
-
-def _plain(value: Decimal) -> str:
-    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 def take(
@@ -107,8 +104,8 @@ def hold_quote(
             actor=principal.name if principal else SYSTEM,
             reference=f"quote:{quote_id}",
         )
-        line["held"] = {"value": _plain(total_taken(taken)), "unit": line["stock_quantity"]["unit"]}
-        line["holds"] = [{"warehouse": code, "quantity": _plain(q)} for code, q in taken]
+        line["held"] = {"value": format_decimal(total_taken(taken)), "unit": line["stock_quantity"]["unit"]}
+        line["holds"] = [{"warehouse": code, "quantity": format_decimal(q)} for code, q in taken]
     return result
 
 

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from steelyard.access.model import Principal
-from steelyard.api import decode_cursor, encode_cursor
+from steelyard.api import decode_cursor, encode_cursor, format_decimal
 from steelyard.catalog import repository as catalog
 from steelyard.catalog.rules import physics_of
 from steelyard.catalog.tables import products, warehouses
-from steelyard.db import STOCK_SCALE, utc
+from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.inventory.ledger import change_level
 from steelyard.inventory.model import Kind
@@ -25,10 +25,6 @@ from steelyard.inventory.tables import stock_movements
 from steelyard.units import convert_for, make_quantity
 
 STEP = Decimal(1).scaleb(-STOCK_SCALE)
-
-
-def _plain(value: Decimal) -> str:
-    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 _WAREHOUSE_ID = select(warehouses.c.id).where(warehouses.c.code == bindparam("code"))  # built once
@@ -78,7 +74,8 @@ def stock_quantity(stored: catalog.StoredProduct, body: MovementIn) -> tuple[Dec
         raise InvalidInput.from_problems(
             [
                 FieldProblem(
-                    "quantity", f"{product.sku} is counted in whole pieces; {_plain(amount)} pieces is not whole"
+                    "quantity",
+                    f"{product.sku} is counted in whole pieces; {format_decimal(amount)} pieces is not whole",
                 )
             ]
         )
@@ -94,7 +91,7 @@ def post_movement(conn: Connection, *, body: MovementIn, actor: Principal) -> di
     target = _warehouse(conn, body.to_warehouse, "to_warehouse") if body.to_warehouse else None
     amount, unit = stock_quantity(stored, body)
     reference = "M" + uuid.uuid4().hex[:24].upper()
-    typed = {"value": _plain(body.quantity.value), "unit": unit}
+    typed = {"value": format_decimal(body.quantity.value), "unit": unit}
     if body.kind == "transfer":
         assert target is not None and body.to_warehouse is not None
         steps = [
@@ -126,7 +123,7 @@ def post_movement(conn: Connection, *, body: MovementIn, actor: Principal) -> di
         "warehouse": body.warehouse,
         "to_warehouse": body.to_warehouse,
         "quantity": typed,
-        "stock_quantity": {"value": _plain(amount), "unit": stored.product.stock_unit},
+        "stock_quantity": {"value": format_decimal(amount), "unit": stored.product.stock_unit},
         "reason": body.reason,
         "actor": actor.name,
         "entries": ledger_entries(conn, reference=reference),
@@ -149,7 +146,7 @@ def _entry(row: Any) -> dict[str, Any]:
         "reason": row.reason,
         "actor": row.actor,
         "reference": row.reference,
-        "created_at": utc(row.created_at),
+        "created_at": row.created_at,
     }
 
 

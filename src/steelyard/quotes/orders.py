@@ -15,18 +15,13 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from steelyard.access.model import Principal
-from steelyard.api import decode_cursor, encode_cursor
-from steelyard.db import utc
+from steelyard.api import decode_cursor, encode_cursor, format_decimal
 from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
 from steelyard.inventory.holds import give_back, holds_query, take
 from steelyard.inventory.model import Kind
 from steelyard.inventory.tables import holds
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
-
-
-def _plain(value: Decimal) -> str:
-    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 def accept(conn: Connection, *, quote_id: str, principal: Principal, now: datetime) -> tuple[dict[str, Any], bool]:
@@ -39,8 +34,8 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
     existing = conn.execute(select(orders.c.id).where(orders.c.quote_id == quote_id)).scalar()
     if existing is not None:
         return get_order(conn, order_id=existing, principal=principal), False
-    if utc(quote.valid_until) <= now:
-        raise Conflict(f"quote {quote_id} expired at {utc(quote.valid_until).isoformat()}; ask for a new quote")
+    if quote.valid_until <= now:
+        raise Conflict(f"quote {quote_id} expired at {quote.valid_until.isoformat()}; ask for a new quote")
     order_id = "O" + uuid.uuid4().hex[:24].upper()
     home = terms_home(conn, quote.account_id)
     held = _held_per_line(conn, quote_id)
@@ -69,8 +64,8 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
                 {
                     "line": line["line"],
                     "sku": line["sku"],
-                    "needed": _plain(needed),
-                    "available": _plain(got),
+                    "needed": format_decimal(needed),
+                    "available": format_decimal(got),
                     "unit": line["stock_quantity"]["unit"],
                 }
             )
@@ -145,8 +140,8 @@ def _document(conn: Connection, row: Any) -> dict[str, Any]:
             {"line": a.line_no, "sku": a.sku, "warehouse": a.code, "quantity": a.quantity, "unit": units[a.line_no]}
             for a in allocations
         ],
-        "created_at": utc(row.created_at),
-        "updated_at": utc(row.updated_at),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
     }
 
 

@@ -15,12 +15,12 @@ from sqlalchemy import Connection, insert, select, update
 
 from steelyard.access.model import Principal
 from steelyard.access.service import get_account
-from steelyard.api import decode_cursor, encode_cursor
+from steelyard.api import decode_cursor, encode_cursor, format_decimal
 from steelyard.catalog import repository as catalog
 from steelyard.catalog.model import Product
 from steelyard.catalog.rules import converter, physics_of
 from steelyard.config import Settings
-from steelyard.db import STOCK_SCALE, utc
+from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, Forbidden, InvalidInput, NotFound, Unauthorized
 from steelyard.inventory.holds import hold_quote
 from steelyard.pricing import Cut, LineEstimate, estimate_line, quote_totals
@@ -73,8 +73,7 @@ def cut_fee_for(product: Product, settings: Settings) -> Decimal:
 
 
 def _plain(value: Decimal, step: Decimal = DISPLAY_STEP) -> str:
-    rounded = value.quantize(step, ROUND_HALF_UP)
-    return "0" if rounded == 0 else format(rounded.normalize(), "f")
+    return format_decimal(value.quantize(step, ROUND_HALF_UP))
 
 
 def stock_needed(value: Decimal) -> Decimal:
@@ -274,7 +273,7 @@ def _visible(row: Any, principal: Principal | None) -> bool:
 
 def quote_document(row: Any, now: datetime) -> dict[str, Any]:
     status = row.status
-    if status == "open" and utc(row.valid_until) <= now:
+    if status == "open" and row.valid_until <= now:
         status = "expired"
     return {
         "id": row.id,
@@ -287,8 +286,8 @@ def quote_document(row: Any, now: datetime) -> dict[str, Any]:
         "tax": row.tax,
         "total": row.total,
         "lines": row.lines,
-        "valid_until": utc(row.valid_until),
-        "created_at": utc(row.created_at),
+        "valid_until": row.valid_until,
+        "created_at": row.created_at,
     }
 
 
@@ -330,7 +329,7 @@ def list_quotes(
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor([utc(last.created_at).isoformat(), last.id])
+        next_cursor = encode_cursor([last.created_at.isoformat(), last.id])
     return docs, next_cursor
 
 
