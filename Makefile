@@ -44,11 +44,11 @@ test-browser: install ## the web pages in Debian's Chromium (/usr/bin/chromium; 
 	$(BIN)/pytest tests/browser $(PYTEST_FLAGS)
 
 lint: install ## ruff and mypy
-	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
 format: install ## apply ruff's fixes
-	$(BIN)/ruff check --fix src tests migrations
+	$(BIN)/ruff check --fix src tests bench
 
 BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test_bench
 WRK := $(shell command -v wrk 2>/dev/null)

@@ -23,8 +23,8 @@ import httpx
 from sqlalchemy import text
 
 from harness.wrk import Call
-from steelyard.api import encode_cursor
 from steelyard.db import make_engine
+from steelyard.wire import encode_cursor
 
 Kind = Literal["http", "sse", "cold_start", "seed"]
 Auth = Literal["none", "staff", "customer"]

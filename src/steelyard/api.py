@@ -1,102 +1,14 @@
-"""What every router shares: wire types for decimals and quantities, problem responses, cursors, pages."""
+"""What every router shares: problem responses, page and cursor query parameters, the database dependency."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel
 
 from steelyard.db import Database
-from steelyard.errors import FieldProblem, InvalidInput
-from steelyard.units import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS
-
-MAX_INT_DIGITS = MAX_INTEGER_DIGITS
-MAX_FRACTION_DIGITS = MAX_DECIMAL_PLACES
-DECIMAL_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,9})?$"
-
-
-def parse_decimal(value: Any) -> Decimal:
-    """A decimal from a JSON string or integer; floats are refused because they are not exact."""
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, (bool, float)):
-        raise ValueError('send decimals as strings, e.g. "12.5" (JSON floats are not exact)')
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if len(text) > 40:
-            raise ValueError(f"at most {MAX_INT_DIGITS} digits before and {MAX_FRACTION_DIGITS} after the point")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"'{value}' is not a decimal number; write it like \"12.5\"") from None
-    else:
-        raise ValueError('expected a decimal number as a string, e.g. "12.5"')
-    if not number.is_finite():
-        raise ValueError("must be a finite number, not NaN or Infinity")
-    too_long = number.adjusted() >= MAX_INT_DIGITS
-    if number != 0 and (too_long or number != number.quantize(Decimal(1).scaleb(-MAX_FRACTION_DIGITS))):
-        raise ValueError(f"at most {MAX_INT_DIGITS} digits before and {MAX_FRACTION_DIGITS} after the point")
-    return number
-
-
-def format_decimal(value: Decimal) -> str:
-    """Plain notation without exponent or trailing zeros: 1250.500000 -> '1250.5', 1E+3 -> '1000'."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
-
-
-DecimalIn = Annotated[
-    Decimal,
-    BeforeValidator(parse_decimal),
-    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["12.5"]}),
-]
-DecimalOut = Annotated[
-    Decimal,
-    PlainSerializer(format_decimal, return_type=str),
-    WithJsonSchema({"type": "string", "examples": ["12.5"]}),
-]
-Money = Annotated[
-    Decimal,
-    PlainSerializer(lambda d: str(d), return_type=str),
-    WithJsonSchema({"type": "string", "examples": ["1234.50"]}),
-]
-
-
-class QuantityIn(BaseModel):
-    """`{"value": "<decimal string>", "unit": "<unit>"}`; units are case-insensitive and aliases work."""
-
-    model_config = ConfigDict(extra="forbid")
-    value: DecimalIn
-    unit: str = Field(min_length=1, max_length=32, examples=["kg"])
-
-
-class QuantityOut(BaseModel):
-    value: DecimalOut
-    unit: str
-
-
-class FieldError(BaseModel):
-    field: str
-    message: str
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem document (served as application/problem+json)."""
-
-    type: str = Field(examples=["/problems/invalid-input"])
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: list[FieldError] | None = None
+from steelyard.wire import Problem
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -118,35 +30,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
-
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None
-
-
-def encode_cursor(key: Any) -> str:
-    raw = json.dumps(key, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None, expected: type[Any] = int) -> Any:
-    """The key a cursor carries, checked to be of the `expected` type; None for the first page."""
-    if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(key, expected) or isinstance(key, bool):
-            raise ValueError(key)
-        return key
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput.from_problems(
-            [FieldProblem("cursor", "not a valid cursor; pass the next_cursor of the previous page unchanged")]
-        ) from None
 
 
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size (1-500)")]

@@ -12,7 +12,8 @@ from alembic.util.exc import CommandError
 
 from steelyard.db import make_engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The migrations ship inside the package, so an installed wheel can migrate (not only a checkout).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
@@ -44,7 +45,7 @@ def migrate(url: str, to: str = "head") -> str:
     except CommandError:
         target = None
     if target is None:
-        raise ValueError(f"unknown revision {to!r}; see migrations/versions for the revision ids")
+        raise ValueError(f"unknown revision {to!r}; see steelyard/migrations/versions for the revision ids")
     if current is not None and current != target.revision:
         ancestors = {rev.revision for rev in script.iterate_revisions(current, "base")}
         if target.revision in ancestors:

@@ -7,7 +7,8 @@ from fastapi import APIRouter, status
 from steelyard.access import service
 from steelyard.access.deps import CustomerPrincipal, StaffPrincipal
 from steelyard.access.schemas import AccountIn, AccountOut, AccountPatch
-from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, decode_cursor, encode_cursor, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
+from steelyard.wire import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=problem_responses(401, 403, 422))
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from steelyard.api import DecimalIn, DecimalOut
+from steelyard.wire import DecimalIn, DecimalOut
 
 
 def _rate(value: Decimal) -> Decimal:

@@ -9,17 +9,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from steelyard.access.deps import StaffPrincipal
-from steelyard.api import (
-    CursorQuery,
-    DbDep,
-    LimitQuery,
-    Page,
-    QuantityOut,
-    decode_cursor,
-    encode_cursor,
-    model_response,
-    problem_responses,
-)
+from steelyard.api import CursorQuery, DbDep, LimitQuery, model_response, problem_responses
 from steelyard.catalog import service
 from steelyard.catalog.repository import Level, StoredProduct
 from steelyard.catalog.schemas import (
@@ -37,6 +27,7 @@ from steelyard.catalog.schemas import (
 )
 from steelyard.db import Database
 from steelyard.units.quantity import Quantity
+from steelyard.wire import Page, QuantityOut, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=problem_responses(422))
 SkuPath = Annotated[str, Path(pattern=SKU_PATTERN, description="the product's SKU")]

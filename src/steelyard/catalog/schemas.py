@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from steelyard.access.schemas import CurrencyCode, FamilyName, WarehouseCode
-from steelyard.api import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
+from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
 
 SKU_PATTERN = r"^[A-Z0-9._-]{1,64}$"
 Sku = Annotated[str, Field(pattern=SKU_PATTERN, examples=["AL-6061T6-SH-2-1250-2500"])]

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from steelyard.api import QuantityIn
 from steelyard.catalog import repository as repo
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.rules import default_piece_name, normalise, physics_of
@@ -19,6 +18,7 @@ from steelyard.events.wire import price_changed, product_changed
 from steelyard.search import indexer as search_index
 from steelyard.units import describe, sellable_units
 from steelyard.units.quantity import Quantity
+from steelyard.wire import QuantityIn
 
 
 @dataclass(frozen=True, slots=True)

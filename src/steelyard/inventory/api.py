@@ -8,11 +8,12 @@ from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from steelyard.access.deps import StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
 from steelyard.catalog.schemas import SKU_PATTERN
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory import movements
 from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, MovementOut
+from steelyard.wire import Page
 
 router = APIRouter(prefix="/api/v1/stock", tags=["inventory"], responses=problem_responses(401, 403, 422))
 IdempotencyKey = Annotated[

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import Connection, exists, insert, select, update
 
 from steelyard.access.model import Principal
-from steelyard.api import format_decimal
 from steelyard.catalog.tables import products, warehouses
 from steelyard.db import Database
 from steelyard.inventory.ledger import change_level, lock_levels
 from steelyard.inventory.model import Kind, allocate
 from steelyard.inventory.tables import holds
+from steelyard.wire import format_decimal
 
 log = logging.getLogger("steelyard.holds")
 SYSTEM = "system"

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from steelyard.access.model import Principal
-from steelyard.api import decode_cursor, encode_cursor, format_decimal
 from steelyard.catalog import repository as catalog
 from steelyard.catalog.rules import physics_of
 from steelyard.catalog.tables import products, warehouses
@@ -23,6 +22,7 @@ from steelyard.inventory.model import Kind
 from steelyard.inventory.schemas import MovementIn
 from steelyard.inventory.tables import stock_movements
 from steelyard.units import convert_for, make_quantity
+from steelyard.wire import decode_cursor, encode_cursor, format_decimal
 
 STEP = Decimal(1).scaleb(-STOCK_SCALE)
 

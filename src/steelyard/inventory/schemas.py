@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from steelyard.access.schemas import WarehouseCode
-from steelyard.api import DecimalOut, Money, QuantityIn, QuantityOut
 from steelyard.catalog.schemas import Sku
+from steelyard.wire import DecimalOut, Money, QuantityIn, QuantityOut
 
 MovementKind = Literal["receipt", "adjustment", "scrap", "transfer"]
 

@@ -10,13 +10,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
 from steelyard.access.deps import AnyPrincipal, MaybePrincipal, StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, model_response, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, model_response, problem_responses
 from steelyard.config import Settings
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
 from steelyard.inventory.schemas import OrderOut
 from steelyard.quotes import currencies, orders, service
 from steelyard.quotes.schemas import CurrencyIn, CurrencyOut, QuoteIn, QuoteOut
+from steelyard.wire import Page
 
 router = APIRouter(prefix="/api/v1", tags=["quotes"], responses=problem_responses(422))
 QuoteId = Annotated[str, Path(pattern=r"^[A-Z0-9]{1,40}$", description="the quote's id")]

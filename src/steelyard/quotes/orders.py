@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from steelyard.access.model import Principal
-from steelyard.api import decode_cursor, encode_cursor, format_decimal
 from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
 from steelyard.inventory.holds import give_back, holds_query, take
 from steelyard.inventory.model import Kind
 from steelyard.inventory.tables import holds
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
+from steelyard.wire import decode_cursor, encode_cursor, format_decimal
 
 
 def accept(conn: Connection, *, quote_id: str, principal: Principal, now: datetime) -> tuple[dict[str, Any], bool]:

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from steelyard.access.schemas import CurrencyCode
-from steelyard.api import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
 from steelyard.catalog.schemas import Sku
+from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
 
 
 def _positive(value: Decimal) -> Decimal:

@@ -15,7 +15,6 @@ from sqlalchemy import Connection, insert, select, update
 
 from steelyard.access.model import Principal
 from steelyard.access.service import get_account
-from steelyard.api import decode_cursor, encode_cursor, format_decimal
 from steelyard.catalog import repository as catalog
 from steelyard.catalog.model import Product
 from steelyard.catalog.rules import converter, physics_of
@@ -29,6 +28,7 @@ from steelyard.quotes.cutting import cut_piece_weight_kg
 from steelyard.quotes.schemas import QuoteIn, QuoteLineIn
 from steelyard.quotes.tables import quotes
 from steelyard.units import make_quantity, weight_kg
+from steelyard.wire import decode_cursor, encode_cursor, format_decimal
 
 STOCK_STEP = Decimal(1).scaleb(-STOCK_SCALE)
 WEIGHT_STEP = Decimal("0.001")

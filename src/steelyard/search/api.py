@@ -9,11 +9,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from steelyard.api import CursorQuery, DbDep, DecimalIn, format_decimal, problem_responses
+from steelyard.api import CursorQuery, DbDep, problem_responses
 from steelyard.search import service
 from steelyard.search.cache import SearchCache, SearchConfig, cache_for
 from steelyard.search.schemas import SearchOut, SuggestOut
 from steelyard.units.forms import DIMENSION_NAMES
+from steelyard.wire import DecimalIn, format_decimal
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"], responses=problem_responses(422))
 Text = Annotated[str, Query(max_length=16_384, description="free text: words, grades, sizes (`ss 316 tube 25.4x1.65`)")]

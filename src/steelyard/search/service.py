@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from steelyard.api import decode_cursor, encode_cursor
 from steelyard.catalog.tables import warehouses
 from steelyard.db import from_micro
 from steelyard.errors import FieldProblem, InvalidInput
@@ -28,6 +27,7 @@ from steelyard.search.sql import SORTS
 from steelyard.search.text import MAX_QUERY_CHARS, query_tokens
 from steelyard.search.typo import completions
 from steelyard.units.forms import DIMENSION_NAMES, FAMILIES, FORMS
+from steelyard.wire import decode_cursor, encode_cursor
 
 IN_ORDER_MIN, IN_ORDER_SHARE = 2000, 20  # answers of 1 in 20 products or more are read in the sort's order
 

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from steelyard.access.deps import AdminPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, Page, decode_cursor, encode_cursor, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
 from steelyard.webhooks import service
 from steelyard.webhooks.schemas import DeliveryOut, WebhookIn, WebhookOut, WebhookPatch
+from steelyard.wire import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=problem_responses(401, 403, 422))
 NOT_FOUND = problem_responses(404)
