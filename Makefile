@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test test-unit test-sqlite test-postgres test-browser lint format bench bench-quick bench-compare bench-wrk clean
+.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser lint format bench bench-quick bench-compare bench-wrk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-postgres: install ## integration tests on PostgreSQL ($(PG_TEST_URL))
 
 test-browser: install ## the web pages in Debian's Chromium (/usr/bin/chromium; apt-get install chromium)
 	$(BIN)/pytest tests/browser $(PYTEST_FLAGS)
+
+wheel-check: ## build the wheel, install it in a fresh venv elsewhere, migrate, seed, serve and quote from there
+	PYTHON=$(PYTHON) bash .ci/wheel-check
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check src tests bench
