@@ -39,9 +39,9 @@ from urllib.parse import urlencode
 
 from sqlalchemy import text
 
-from steelyard.catalog.demo import generate
 from steelyard.catalog.seed import load
 from steelyard.db import Database, is_sqlite, make_engine
+from steelyard.demo import generate
 from steelyard.migrate import migrate
 from steelyard.search import service
 from steelyard.search.cache import SearchCache, SearchConfig

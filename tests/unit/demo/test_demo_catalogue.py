@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from steelyard.catalog.demo import DemoCatalogue, capacity, generate
+from steelyard.demo import DemoCatalogue, capacity, generate
 from steelyard.units.forms import FAMILIES, FORMS, dimension_problems
 
 D = Decimal
