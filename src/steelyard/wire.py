@@ -80,6 +80,7 @@ class QuantityIn(BaseModel):
 
 
 class QuantityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # also reads a units.Quantity
     value: DecimalOut
     unit: str
 

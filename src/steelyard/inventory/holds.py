@@ -8,6 +8,8 @@ reservation never waits for the sweeper.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -20,7 +22,6 @@ from steelyard.db import Database
 from steelyard.inventory.ledger import change_level, lock_levels
 from steelyard.inventory.model import Kind, allocate
 from steelyard.inventory.tables import holds
-from steelyard.wire import format_decimal
 
 log = logging.getLogger("steelyard.holds")
 SYSTEM = "system"
@@ -74,39 +75,46 @@ def take(
     return taken
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineNeed:
+    """What one quote line needs held: `needed` of a product, in its stock unit."""
+
+    line: int
+    product_id: int
+    sku: str
+    needed: Decimal
+
+
 def hold_quote(
     conn: Connection,
     *,
     quote_id: str,
-    lines: list[dict[str, Any]],
+    needs: Sequence[LineNeed],
     home_warehouse: str | None,
     principal: Principal | None,
     expires_at: datetime,
     now: datetime,
-) -> list[dict[str, Any]]:
-    """Hold what is available for every line until `expires_at`; each line says what it `held` and where."""
-    release_expired(conn, now=now, product_ids=sorted({line["product_id"] for line in lines}))
-    result = [dict(line) for line in lines]
+) -> dict[int, list[tuple[str, Decimal]]]:
+    """Hold what is available for every line until `expires_at`; per line number, (warehouse, quantity) held."""
+    release_expired(conn, now=now, product_ids=sorted({need.product_id for need in needs}))
+    held: dict[int, list[tuple[str, Decimal]]] = {}
     # Lines are taken in product order so two quotes over the same products lock them in the same order.
-    for line in sorted(result, key=lambda ln: (ln["product_id"], ln["line"])):
-        needed = Decimal(line["stock_quantity"]["value"])
-        taken = take(
+    for need in sorted(needs, key=lambda n: (n.product_id, n.line)):
+        held[need.line] = take(
             conn,
-            product_id=line["product_id"],
-            sku=line["sku"],
-            needed=needed,
+            product_id=need.product_id,
+            sku=need.sku,
+            needed=need.needed,
             home=home_warehouse,
             quote_id=quote_id,
-            line_no=line["line"],
+            line_no=need.line,
             status="held",
             order_id=None,
             expires_at=expires_at,
             actor=principal.name if principal else SYSTEM,
             reference=f"quote:{quote_id}",
         )
-        line["held"] = {"value": format_decimal(total_taken(taken)), "unit": line["stock_quantity"]["unit"]}
-        line["holds"] = [{"warehouse": code, "quantity": format_decimal(q)} for code, q in taken]
-    return result
+    return held
 
 
 def total_taken(taken: list[tuple[str, Decimal]]) -> Decimal:

@@ -40,18 +40,29 @@ def now() -> datetime:
 def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal) -> Response:
     """Price every line in any unit the product converts to; `reserve: true` (customer) also holds the stock."""
     settings = _settings(request)
+    lines = body.line_requests()
     if body.reserve or not db.sqlite:
         with db.write() as conn:
-            quote = service.create_quote(conn, body=body, principal=principal, settings=settings, now=now())
+            quote = service.create_quote(
+                conn,
+                lines=lines,
+                currency=body.currency,
+                reserve=body.reserve,
+                principal=principal,
+                settings=settings,
+                now=now(),
+            )
     else:
         # A quote that holds nothing only reads to price itself: on SQLite, whose one write lock all processes
         # queue on, price it in a read transaction and take the write lock only to store it. The prices are
         # those of a snapshot taken a moment before the insert, as if the quote had been stored then.
         with db.read() as conn:
-            priced = service.price_quote(conn, body=body, principal=principal, settings=settings)
+            priced = service.price_quote(
+                conn, lines=lines, currency=body.currency, principal=principal, settings=settings
+            )
         with db.write() as conn:
             quote = service.store_quote(
-                conn, body=body, priced=priced, principal=principal, settings=settings, now=now()
+                conn, priced=priced, reserve=False, principal=principal, settings=settings, now=now()
             )
     return model_response(QuoteOut.model_validate(quote), status.HTTP_201_CREATED)
 

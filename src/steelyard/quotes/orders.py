@@ -19,6 +19,7 @@ from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
 from steelyard.inventory.holds import give_back, holds_query, take
 from steelyard.inventory.model import Kind
 from steelyard.inventory.tables import holds
+from steelyard.quotes.lines import QuoteLine
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
 from steelyard.wire import decode_cursor, encode_cursor, format_decimal
@@ -40,18 +41,19 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
     home = terms_home(conn, quote.account_id)
     held = _held_per_line(conn, quote_id)
     short: list[dict[str, Any]] = []
-    for line in sorted(quote.lines, key=lambda ln: (ln["product_id"], ln["line"])):
-        needed = Decimal(line["stock_quantity"]["value"]) - held.get(line["line"], Decimal(0))
+    lines: list[QuoteLine] = quote.lines
+    for line in sorted(lines, key=lambda ln: (ln.product_id, ln.line)):
+        needed = line.stock_quantity.value - held.get(line.line, Decimal(0))
         if needed <= 0:
             continue
         taken = take(
             conn,
-            product_id=line["product_id"],
-            sku=line["sku"],
+            product_id=line.product_id,
+            sku=line.sku,
             needed=needed,
             home=home,
             quote_id=quote_id,
-            line_no=line["line"],
+            line_no=line.line,
             status="ordered",
             order_id=order_id,
             expires_at=None,
@@ -62,11 +64,11 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
         if got < needed:
             short.append(
                 {
-                    "line": line["line"],
-                    "sku": line["sku"],
+                    "line": line.line,
+                    "sku": line.sku,
                     "needed": format_decimal(needed),
                     "available": format_decimal(got),
-                    "unit": line["stock_quantity"]["unit"],
+                    "unit": line.stock_quantity.unit,
                 }
             )
     if short:
@@ -123,10 +125,8 @@ def _document(conn: Connection, row: Any) -> dict[str, Any]:
     allocations = conn.execute(
         holds_query().where(holds.c.order_id == row.id).order_by(holds.c.line_no, holds.c.id)
     ).all()
-    units = {
-        line["line"]: line["stock_quantity"]["unit"]
-        for line in conn.execute(select(quotes.c.lines).where(quotes.c.id == row.quote_id)).scalar_one()
-    }
+    lines: list[QuoteLine] = conn.execute(select(quotes.c.lines).where(quotes.c.id == row.quote_id)).scalar_one()
+    units = {line.line: line.stock_quantity.unit for line in lines}
     return {
         "id": row.id,
         "quote_id": row.quote_id,

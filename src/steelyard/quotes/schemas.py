@@ -10,6 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from steelyard.access.schemas import CurrencyCode
 from steelyard.catalog.schemas import Sku
+from steelyard.pricing import Cut
+from steelyard.quotes.lines import LineRequest
 from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
 
 
@@ -36,6 +38,11 @@ class QuoteLineIn(BaseModel):
     quantity: QuantityIn = Field(description='e.g. {"value": "250", "unit": "lb"} or {"value": "3", "unit": "sheets"}')
     cut: CutIn | None = None
 
+    def to_request(self) -> LineRequest:
+        """The typed line the services price."""
+        cut = None if self.cut is None else Cut(self.cut.length_mm, self.cut.width_mm)
+        return LineRequest(sku=self.sku, value=self.quantity.value, unit=self.quantity.unit, cut=cut)
+
 
 class QuoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -43,8 +50,15 @@ class QuoteIn(BaseModel):
     currency: CurrencyCode | None = Field(None, description="default: the account's currency, else EUR")
     reserve: bool = Field(False, description="hold what is available until valid_until (needs a customer token)")
 
+    def line_requests(self) -> list[LineRequest]:
+        return [line.to_request() for line in self.lines]
+
+
+_READS_LINES = ConfigDict(from_attributes=True)  # answer models read quotes.lines' dataclasses directly
+
 
 class TierApplied(BaseModel):
+    model_config = _READS_LINES
     index: int
     min_quantity: QuantityOut
     unit_price: Money = Field(description="the tier's list price, in the product's price currency")
@@ -53,6 +67,7 @@ class TierApplied(BaseModel):
 
 
 class FeeOut(BaseModel):
+    model_config = _READS_LINES
     kind: str
     count: DecimalOut
     unit_amount: Money
@@ -60,11 +75,13 @@ class FeeOut(BaseModel):
 
 
 class WarehouseAvailability(BaseModel):
+    model_config = _READS_LINES
     code: str
     available: DecimalOut
 
 
 class AvailabilityOut(BaseModel):
+    model_config = _READS_LINES
     status: Literal["in_stock", "partial", "backorder"]
     available: DecimalOut = Field(description="available now over all warehouses, in the stock unit")
     unit: str
@@ -73,15 +90,30 @@ class AvailabilityOut(BaseModel):
 
 
 class HoldOut(BaseModel):
+    model_config = _READS_LINES
     warehouse: str
     quantity: DecimalOut
 
 
+class CutOut(BaseModel):
+    model_config = _READS_LINES
+    length_mm: DecimalOut
+    width_mm: DecimalOut | None = None
+
+
+class RequestedOut(BaseModel):
+    model_config = _READS_LINES
+    value: DecimalOut
+    unit: str
+    text: str | None = Field(None, description="the quantity as the buyer typed it, when it was sent as text")
+
+
 class QuoteLineOut(BaseModel):
+    model_config = _READS_LINES
     line: int
     sku: str
     name: str
-    requested: QuantityOut
+    requested: RequestedOut
     quantity: QuantityOut = Field(description="what is priced, in the requested unit, after minimums and increments")
     stock_quantity: QuantityOut
     weight_kg: DecimalOut | None
@@ -92,7 +124,7 @@ class QuoteLineOut(BaseModel):
     fees: list[FeeOut]
     subtotal: Money
     adjustments: list[str]
-    cut: CutIn | None
+    cut: CutOut | None
     availability: AvailabilityOut
     held: QuantityOut | None = Field(None, description="what this quote holds, in the stock unit (reserve: true)")
     holds: list[HoldOut] = Field(default_factory=list)

@@ -6,7 +6,8 @@ Services take a connection and never commit: the caller's unit of work does.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
@@ -21,14 +22,22 @@ from steelyard.catalog.rules import converter, physics_of
 from steelyard.config import Settings
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, Forbidden, InvalidInput, NotFound, Unauthorized
-from steelyard.inventory.holds import hold_quote
-from steelyard.pricing import Cut, LineEstimate, estimate_line, quote_totals
+from steelyard.pricing import LineEstimate, estimate_line, quote_totals
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
 from steelyard.quotes.cutting import cut_piece_weight_kg
-from steelyard.quotes.schemas import QuoteIn, QuoteLineIn
+from steelyard.quotes.lines import (
+    Availability,
+    LineRequest,
+    QuoteLine,
+    Requested,
+    StockStatus,
+    TierApplied,
+    WarehouseStock,
+)
+from steelyard.quotes.reserve import hold_lines
 from steelyard.quotes.tables import quotes
-from steelyard.units import make_quantity, weight_kg
-from steelyard.wire import decode_cursor, encode_cursor, format_decimal
+from steelyard.units import Physics, Quantity, make_quantity, weight_kg
+from steelyard.wire import decode_cursor, encode_cursor
 
 STOCK_STEP = Decimal(1).scaleb(-STOCK_SCALE)
 WEIGHT_STEP = Decimal("0.001")
@@ -72,8 +81,9 @@ def cut_fee_for(product: Product, settings: Settings) -> Decimal:
     return settings.family_cut_fees.get(product.family, settings.default_cut_fee)
 
 
-def _plain(value: Decimal, step: Decimal = DISPLAY_STEP) -> str:
-    return format_decimal(value.quantize(step, ROUND_HALF_UP))
+def _display(value: Decimal, step: Decimal = DISPLAY_STEP) -> Decimal:
+    """A figure as the line keeps it: half-up to the stock scale (weights to the gram)."""
+    return value.quantize(step, ROUND_HALF_UP)
 
 
 def stock_needed(value: Decimal) -> Decimal:
@@ -89,37 +99,46 @@ def _within_line(index: int, sku: str, exc: InvalidInput) -> InvalidInput:
     return type(exc)(f"line {index + 1} ({sku}): {exc.detail}", problems=problems, **exc.extra)
 
 
-def availability(product: Product, levels: list[catalog.Level], needed: Decimal) -> dict[str, Any]:
+def availability(product: Product, levels: list[catalog.Level], needed: Decimal) -> Availability:
     available = sum((max(lv.available, Decimal(0)) for lv in levels), Decimal(0))
-    status = "in_stock" if available >= needed else "partial" if available > 0 else "backorder"
-    return {
-        "status": status,
-        "available": _plain(available),
-        "unit": product.stock_unit,
-        "warehouses": [{"code": lv.code, "available": _plain(lv.available)} for lv in levels if lv.available > 0],
-        "lead_time_days": product.lead_time_days,
-    }
+    status: StockStatus = "in_stock" if available >= needed else "partial" if available > 0 else "backorder"
+    return Availability(
+        status=status,
+        available=_display(available),
+        unit=product.stock_unit,
+        warehouses=tuple(
+            WarehouseStock(code=lv.code, available=_display(lv.available)) for lv in levels if lv.available > 0
+        ),
+        lead_time_days=product.lead_time_days,
+    )
+
+
+def requested_quantity(request: LineRequest, physics: Physics) -> Requested:
+    """The line's quantity in a canonical unit, from `value` + `unit`."""
+    assert request.value is not None and request.unit is not None
+    quantity = make_quantity(request.value, request.unit, physics.piece_names, field="quantity")
+    return Requested(value=quantity.value, unit=quantity.unit, text=request.text)
 
 
 def price_line(
     index: int,
-    line: QuoteLineIn,
+    request: LineRequest,
     stored: catalog.StoredProduct,
     levels: list[catalog.Level],
     *,
     terms: Terms,
     currencies: dict[str, Currency],
     settings: Settings,
-) -> dict[str, Any]:
-    """One priced line as the API answers it (plus `product_id` for the stock side)."""
+) -> QuoteLine:
+    """One priced line (with `product_id` for the stock side)."""
     product = stored.product
+    cut = request.cut
     try:
         physics = physics_of(product)
-        requested = make_quantity(line.quantity.value, line.quantity.unit, physics.piece_names, field="quantity")
-        cut = None if line.cut is None else Cut(line.cut.length_mm, line.cut.width_mm)
+        requested = requested_quantity(request, physics)
         quote_currency = currencies[terms.currency]
         estimate: LineEstimate = estimate_line(
-            requested=requested,
+            requested=Quantity(requested.value, requested.unit),
             stock_unit=product.stock_unit,
             tiers=product.price.tiers,
             convert=converter(physics),
@@ -140,43 +159,38 @@ def price_line(
         raise _within_line(index, product.sku, exc) from None
     needed = stock_needed(estimate.stock_quantity.value)
     tier = estimate.tier
-    return {
-        "line": index + 1,
-        "sku": product.sku,
-        "name": product.name,
-        "product_id": stored.id,
-        "requested": {"value": _plain(requested.value), "unit": requested.unit},
-        "quantity": {"value": _plain(estimate.quantity.value), "unit": estimate.quantity.unit},
-        "stock_quantity": {"value": _plain(needed), "unit": product.stock_unit},
-        "weight_kg": None if weight is None else _plain(weight, WEIGHT_STEP),
-        "tier": {
-            "index": estimate.tier_index,
-            "min_quantity": {"value": _plain(tier.min_quantity.value), "unit": tier.min_quantity.unit},
-            "unit_price": str(tier.unit_price),
-            "per": tier.per,
-            "currency": product.price.currency,
-        },
-        "unit_price": str(estimate.unit_price),
-        "per": estimate.per,
-        "discount_percent": _plain(terms.discount_for(product.family)),
-        "fees": [
-            {"kind": f.kind, "count": _plain(f.count), "unit_amount": str(f.unit_amount), "amount": str(f.amount)}
-            for f in estimate.fees
-        ],
-        "subtotal": str(estimate.subtotal),
-        "adjustments": list(estimate.adjustments),
-        "cut": None if line.cut is None else line.cut.model_dump(mode="json", exclude_none=True),
-        "availability": availability(product, levels, needed),
-        "held": None,
-        "holds": [],
-    }
+    return QuoteLine(
+        line=index + 1,
+        sku=product.sku,
+        name=product.name,
+        product_id=stored.id,
+        requested=replace(requested, value=_display(requested.value)),
+        quantity=Quantity(_display(estimate.quantity.value), estimate.quantity.unit),
+        stock_quantity=Quantity(needed, product.stock_unit),
+        weight_kg=None if weight is None else _display(weight, WEIGHT_STEP),
+        tier=TierApplied(
+            index=estimate.tier_index,
+            min_quantity=Quantity(_display(tier.min_quantity.value), tier.min_quantity.unit),
+            unit_price=tier.unit_price,
+            per=tier.per,
+            currency=product.price.currency,
+        ),
+        unit_price=estimate.unit_price,
+        per=estimate.per,
+        discount_percent=_display(terms.discount_for(product.family)),
+        fees=tuple(replace(f, count=_display(f.count)) for f in estimate.fees),
+        subtotal=estimate.subtotal,
+        adjustments=estimate.adjustments,
+        cut=cut,
+        availability=availability(product, levels, needed),
+    )
 
 
-def _products_for(conn: Connection, body: QuoteIn) -> dict[str, catalog.StoredProduct]:
-    skus = list(dict.fromkeys(line.sku for line in body.lines))
+def _products_for(conn: Connection, lines: Sequence[LineRequest]) -> dict[str, catalog.StoredProduct]:
+    skus = list(dict.fromkeys(line.sku for line in lines))
     found = catalog.get_products(conn, skus)
     problems = []
-    for i, line in enumerate(body.lines):
+    for i, line in enumerate(lines):
         stored = found.get(line.sku)
         if stored is None:
             problems.append(FieldProblem(f"lines[{i}].sku", f"no product with SKU '{line.sku}'"))
@@ -187,16 +201,32 @@ def _products_for(conn: Connection, body: QuoteIn) -> dict[str, catalog.StoredPr
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class PricedQuote:
+    """A quote's lines and totals, priced but not stored (an estimate is exactly this)."""
+
+    terms: Terms
+    lines: tuple[QuoteLine, ...]
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+
+
 def price_quote(
-    conn: Connection, *, body: QuoteIn, principal: Principal | None, settings: Settings
-) -> tuple[Terms, list[dict[str, Any]], dict[str, Any]]:
-    """Price a quote without storing it: the terms, the lines and the totals."""
-    terms = terms_for(conn, principal, body.currency, settings)
-    products = _products_for(conn, body)
+    conn: Connection,
+    *,
+    lines: Sequence[LineRequest],
+    currency: str | None,
+    principal: Principal | None,
+    settings: Settings,
+) -> PricedQuote:
+    """Price a quote without storing it: the terms, the lines and the totals (reads only)."""
+    terms = terms_for(conn, principal, currency, settings)
+    products = _products_for(conn, lines)
     codes = {terms.currency} | {p.product.price.currency for p in products.values()}
     currencies = require_currencies(conn, codes)
     levels = catalog.levels_for_many(conn, [p.id for p in products.values()])
-    lines = [
+    priced = tuple(
         price_line(
             i,
             line,
@@ -206,62 +236,76 @@ def price_quote(
             currencies=currencies,
             settings=settings,
         )
-        for i, line in enumerate(body.lines)
-    ]
-    totals = quote_totals(
-        [Decimal(line["subtotal"]) for line in lines], terms.tax_rate, currencies[terms.currency].minor_units
+        for i, line in enumerate(lines)
     )
-    return terms, lines, {"subtotal": totals.subtotal, "tax": totals.tax, "total": totals.total}
+    totals = quote_totals([line.subtotal for line in priced], terms.tax_rate, currencies[terms.currency].minor_units)
+    return PricedQuote(terms, priced, totals.subtotal, totals.tax, totals.total)
+
+
+def check_reserve(principal: Principal | None) -> None:
+    """`reserve: true` holds stock for a customer: it needs a customer token."""
+    if principal is None:
+        raise Unauthorized("reserve: true needs a customer token: send 'Authorization: Bearer <token>'")
+    if principal.account_id is None:
+        raise Forbidden("reserve: true holds stock for a customer account; use a customer token")
 
 
 def create_quote(
-    conn: Connection, *, body: QuoteIn, principal: Principal | None, settings: Settings, now: datetime
+    conn: Connection,
+    *,
+    lines: Sequence[LineRequest],
+    currency: str | None,
+    reserve: bool,
+    principal: Principal | None,
+    settings: Settings,
+    now: datetime,
 ) -> dict[str, Any]:
     """Price and store a quote; with `reserve`, the caller (a customer) also holds what is available."""
-    if body.reserve:
-        if principal is None:
-            raise Unauthorized("reserve: true needs a customer token: send 'Authorization: Bearer <token>'")
-        if principal.account_id is None:
-            raise Forbidden("reserve: true holds stock for a customer account; use a customer token")
-    priced = price_quote(conn, body=body, principal=principal, settings=settings)
-    return store_quote(conn, body=body, priced=priced, principal=principal, settings=settings, now=now)
+    if reserve:
+        check_reserve(principal)
+    priced = price_quote(conn, lines=lines, currency=currency, principal=principal, settings=settings)
+    return store_quote(conn, priced=priced, reserve=reserve, principal=principal, settings=settings, now=now)
 
 
 def store_quote(
     conn: Connection,
     *,
-    body: QuoteIn,
-    priced: tuple[Terms, list[dict[str, Any]], dict[str, Any]],
+    priced: PricedQuote,
+    reserve: bool,
     principal: Principal | None,
     settings: Settings,
     now: datetime,
 ) -> dict[str, Any]:
     """Store a priced quote (and, with `reserve`, hold its stock); `priced` is what `price_quote` answered."""
-    terms, lines, totals = priced
-    quote = {
-        "id": "Q" + uuid.uuid4().hex[:24].upper(),
+    terms = priced.terms
+    quote_id = "Q" + uuid.uuid4().hex[:24].upper()
+    valid_until = now + timedelta(minutes=settings.quote_validity_minutes)
+    quote: dict[str, Any] = {
+        "id": quote_id,
         "account_id": terms.account_id,
         "status": "open",
         "currency": terms.currency,
-        "reserve": body.reserve,
+        "reserve": reserve,
         "tax_rate": terms.tax_rate,
-        **totals,
-        "lines": lines,
-        "valid_until": now + timedelta(minutes=settings.quote_validity_minutes),
+        "subtotal": priced.subtotal,
+        "tax": priced.tax,
+        "total": priced.total,
+        "lines": list(priced.lines),
+        "valid_until": valid_until,
         "created_at": now,
     }
     conn.execute(_INSERT_QUOTE, quote)
-    if body.reserve:
-        quote["lines"] = hold_quote(
+    if reserve:
+        quote["lines"] = hold_lines(
             conn,
-            quote_id=quote["id"],
-            lines=lines,
+            quote_id=quote_id,
+            lines=priced.lines,
             home_warehouse=terms.home_warehouse,
             principal=principal,
-            expires_at=quote["valid_until"],
+            expires_at=valid_until,
             now=now,
         )
-        conn.execute(update(quotes).where(quotes.c.id == quote["id"]).values(lines=quote["lines"]))
+        conn.execute(update(quotes).where(quotes.c.id == quote_id).values(lines=quote["lines"]))
     return quote
 
 

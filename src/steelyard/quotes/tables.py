@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, func
+from sqlalchemy.types import TypeDecorator
 
 from steelyard.db import DecimalText, UtcDateTime, metadata
+from steelyard.quotes.lines import QuoteLine, dump_lines, load_lines
+
+
+class QuoteLines(TypeDecorator[list[QuoteLine]]):
+    """Typed quote lines stored as JSON text: decimals become exact strings here and nowhere else."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: list[QuoteLine] | None, dialect: Any) -> list[dict[str, Any]] | None:
+        return None if value is None else dump_lines(value)
+
+    def process_result_value(self, value: list[dict[str, Any]] | None, dialect: Any) -> list[QuoteLine] | None:
+        return None if value is None else load_lines(value)
+
 
 currencies = Table(
     "currencies",
@@ -27,7 +45,7 @@ quotes = Table(
     Column("tax_rate", DecimalText, nullable=False),
     Column("tax", DecimalText, nullable=False),
     Column("total", DecimalText, nullable=False),
-    Column("lines", JSON, nullable=False),  # the priced lines as answered, plus the product ids behind them
+    Column("lines", QuoteLines, nullable=False),  # the priced lines (quotes.lines), plus the product ids behind them
     Column("valid_until", UtcDateTime, nullable=False),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )

@@ -1,0 +1,123 @@
+"""A priced quote (or estimate) line as a typed value: frozen dataclasses of Decimals (pure, no I/O).
+
+Services build and pass `QuoteLine`s; holds and orders read their Decimals directly. Text appears only at the
+edges: the API schemas (quotes/schemas.py) format them, and the stored JSON column goes through
+`dump_lines`/`load_lines` (used by the column type in quotes/tables.py), whose shape is the one stored before
+the lines had a type, so rows written earlier read back unchanged.
+
+To extend a line (a cut list, a cut plan, lot requirements...), add a keyword field with a default: every
+class here is keyword-only, so old stored rows (which lack the field) still load, and no caller breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+
+from steelyard.pricing import Cut, Fee
+from steelyard.units.quantity import Quantity
+
+StockStatus = Literal["in_stock", "partial", "backorder"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineRequest:
+    """One line as asked for: a quantity given as `value` + `unit`, or as the buyer's `text` ("1,500 lb")."""
+
+    sku: str
+    value: Decimal | None = None
+    unit: str | None = None
+    text: str | None = None
+    cut: Cut | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requested:
+    """The quantity as the buyer asked for it, in a canonical unit; `text` is what they typed, if they typed."""
+
+    value: Decimal
+    unit: str
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TierApplied:
+    """The price tier a line is priced at. `basis` is the quantity the tier was chosen on: the product's total
+    over every line of the quote for that product (`lines`, 1-based); absent on lines stored before it was
+    recorded."""
+
+    index: int
+    min_quantity: Quantity
+    unit_price: Decimal
+    per: str
+    currency: str
+    basis: Quantity | None = None
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarehouseStock:
+    code: str
+    available: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Availability:
+    """Available now over all warehouses, in the stock unit, when the line was priced."""
+
+    status: StockStatus
+    available: Decimal
+    unit: str
+    warehouses: tuple[WarehouseStock, ...] = ()
+    lead_time_days: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoldPart:
+    """Stock a quote holds for one line in one warehouse (stock unit)."""
+
+    warehouse: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteLine:
+    """One priced line: quantities in their units, money in the quote currency (see pricing.estimator)."""
+
+    line: int  # 1-based position in the quote
+    sku: str
+    name: str
+    product_id: int
+    requested: Requested
+    quantity: Quantity  # what is priced, in the requested unit, after minimums and increments
+    stock_quantity: Quantity  # what the line takes from stock, rounded up to the stock scale
+    weight_kg: Decimal | None
+    tier: TierApplied
+    unit_price: Decimal  # per `per`, after discount and exchange
+    per: str
+    discount_percent: Decimal
+    fees: tuple[Fee, ...] = ()
+    subtotal: Decimal
+    adjustments: tuple[str, ...] = ()
+    cut: Cut | None = None
+    availability: Availability
+    held: Quantity | None = None  # what a reserving quote holds (stock unit)
+    holds: tuple[HoldPart, ...] = ()
+
+
+_STORED = TypeAdapter(list[QuoteLine])
+
+
+def dump_lines(lines: Sequence[QuoteLine]) -> list[dict[str, Any]]:
+    """The lines as JSON-ready data (decimals as exact text), for the stored column."""
+    dumped: list[dict[str, Any]] = _STORED.dump_python(list(lines), mode="json")
+    return dumped
+
+
+def load_lines(data: Sequence[dict[str, Any]]) -> list[QuoteLine]:
+    """Lines back from the stored column (also rows written before the lines had a type)."""
+    return _STORED.validate_python(data)
