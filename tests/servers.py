@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 
@@ -23,9 +24,16 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, *, workers: int = 2, env: dict[str, str] | None = None
+    database_url: str,
+    *,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    output: IO[bytes] | None = None,
+    log_level: str = "warning",
 ) -> Iterator[tuple[str, int]]:
-    """Start `steelyard serve` on a free port; yield (base URL, supervisor pid); stop it whatever happens."""
+    """Start `steelyard serve` on a free port; yield (base URL, supervisor pid); stop it whatever happens.
+
+    `output` receives the server's stdout and stderr (its JSON log lines) when given."""
     port = free_port()
     environment = {
         **os.environ,
@@ -45,9 +53,11 @@ def running_server(
             "--workers",
             str(workers),
             "--log-level",
-            "warning",
+            log_level,
         ],
         env=environment,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

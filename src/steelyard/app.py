@@ -25,6 +25,8 @@ from steelyard.api import DbDep, problem_responses
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
+from steelyard.ops import metrics
+from steelyard.ops.middleware import RequestMiddleware
 
 log = logging.getLogger("steelyard")
 PROBLEM = "application/problem+json"
@@ -94,6 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+        metrics.DB_UNAVAILABLE.inc()
         log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
         return problem(
             request, 503, "Service unavailable", "the database did not answer; try again shortly", "service-unavailable"
@@ -106,9 +109,39 @@ async def sweep_holds(db: Database, every_seconds: float) -> None:
 
     while True:
         try:
-            await anyio.to_thread.run_sync(sweep, db, datetime.now(UTC))
+            released = await anyio.to_thread.run_sync(sweep, db, datetime.now(UTC))
         except Exception:  # a failed sweep is retried on the next tick; the server must not stop sweeping
             log.exception("sweeping expired holds failed")
+        else:
+            if released:
+                metrics.HOLDS_EXPIRED.inc(released)
+        await asyncio.sleep(every_seconds)
+
+
+def refresh_gauges(app: FastAPI) -> None:
+    """Pool use, SSE subscribers and outbox lag of this process, for /metrics (a read of the outbox's head)."""
+    from steelyard.events import outbox
+
+    db: Database = app.state.db
+    bus = getattr(app.state, "events", None)
+    head = None
+    if bus is not None:
+        with db.read() as conn:
+            head = outbox.head(conn)
+    metrics.refresh_gauges(
+        pool=db.engine.pool,
+        subscribers=bus.hub.subscribers if bus is not None else None,
+        outbox_head=head,
+        bus_cursor=bus.cursor if bus is not None else None,
+    )
+
+
+async def refresh_gauges_forever(app: FastAPI, every_seconds: float) -> None:
+    while True:
+        try:
+            await anyio.to_thread.run_sync(refresh_gauges, app)
+        except Exception:  # metrics must never take the server down
+            log.exception("refreshing the metrics gauges failed")
         await asyncio.sleep(every_seconds)
 
 
@@ -126,14 +159,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(sweep_holds(db, settings.hold_sweep_seconds))
+        gauges = asyncio.create_task(refresh_gauges_forever(app, settings.metrics_refresh_seconds))
         from steelyard.events.bus import running_bus
         from steelyard.webhooks.dispatcher import running_webhooks
 
         async with running_bus(app.state, settings, db) as bus, running_webhooks(bus, settings, db):
             yield
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        for task in (sweeper, gauges):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         db.dispose()
 
     app = FastAPI(
@@ -154,6 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="strict",
         https_only=settings.session_https_only,
     )
+    # Outermost, so its latency covers the session middleware too and every answer carries the request id.
+    app.add_middleware(RequestMiddleware, access_log_enabled=settings.access_log)
     for router in routers():
         app.include_router(router)
     return app
@@ -165,12 +202,13 @@ def routers() -> list[APIRouter]:
     from steelyard.catalog.api import router as catalogue
     from steelyard.events.api import router as events
     from steelyard.inventory.api import router as inventory
+    from steelyard.ops.api import metrics_router
     from steelyard.quotes.api import router as quotes
     from steelyard.search.api import router as search
     from steelyard.web.pages import router as pages
     from steelyard.webhooks.api import router as webhooks
 
-    return [ops_router(), catalogue, accounts, quotes, inventory, events, webhooks, search, pages]
+    return [ops_router(), metrics_router(), catalogue, accounts, quotes, inventory, events, webhooks, search, pages]
 
 
 class Health(BaseModel):

@@ -28,17 +28,31 @@ def serve(
 
     import uvicorn
 
+    from steelyard.ops import metrics
+    from steelyard.ops.logs import logging_config
+
     # Every worker must sign the /staff session the same way: share one secret when none is configured.
     os.environ.setdefault("STEELYARD_SESSION_SECRET", secrets.token_urlsafe(32))
-    uvicorn.run(
-        "steelyard.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,
-    )
+    settings = get_settings()
+    # Before the workers start, so that each of them writes its samples where /metrics reads them all.
+    metrics_folder = metrics.prepare_multiprocess(workers)
+    if settings.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=metrics.registry())
+    try:
+        uvicorn.run(
+            "steelyard.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            log_config=logging_config(log_level),
+            access_log=False,  # Steelyard writes its own line per request, with the request id and route
+        )
+    finally:
+        metrics.remove_multiprocess(metrics_folder)
 
 
 @app.command()

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     session_https_only: bool = Field(False, description="mark the /staff session cookie Secure (serve over HTTPS)")
     session_max_age_seconds: int = Field(8 * 3600, gt=0, description="a staff sign-in lasts this long")
     log_level: str = "INFO"
+    access_log: bool = Field(True, description="one JSON log line per request (steelyard.access)")
+    metrics_token: SecretStr | None = Field(
+        None, description="bearer token a Prometheus scraper sends for /metrics (staff tokens work too)"
+    )
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="serve /metrics unprotected on this port of metrics_host instead"
+    )
+    metrics_host: str = Field("127.0.0.1", description="address of the separate metrics port")
+    metrics_refresh_seconds: float = Field(5.0, gt=0, description="how often each process updates its gauges")
     page_limit_default: int = 50
     page_limit_max: int = 500
 

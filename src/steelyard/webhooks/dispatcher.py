@@ -26,6 +26,7 @@ from steelyard import __version__
 from steelyard.config import Settings
 from steelyard.db import Database
 from steelyard.events.bus import EventBus
+from steelyard.ops import metrics
 from steelyard.webhooks import repository as repo
 from steelyard.webhooks.signing import SIGNATURE_HEADER, backoff_delay, signature_header
 
@@ -153,6 +154,7 @@ class Dispatcher:
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
         elapsed_ms = int((time.perf_counter() - started) * 1000)
+        metrics.WEBHOOK_DELIVERIES.labels("failed" if error else "ok").inc()
         retry_in = await asyncio.to_thread(self._record, delivery, status_code, error, elapsed_ms)
         if retry_in is not None:
             self._due_in = retry_in if self._due_in is None else min(self._due_in, retry_in)
