@@ -27,20 +27,14 @@ from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
 from steelyard.ops import metrics
 from steelyard.ops.middleware import RequestMiddleware
+from steelyard.textguard import TextGuard
+from steelyard.wire import PROBLEM, problem_document, problem_fields
 
 log = logging.getLogger("steelyard")
-PROBLEM = "application/problem+json"
 
 
 def problem(request: Request, status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
-    body = {
-        "type": f"/problems/{slug}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        **extra,
-    }
+    body = problem_fields(slug, title, status, detail, request.url.path, **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
@@ -70,10 +64,7 @@ def _message(err: dict[str, Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SteelyardError)
     async def _steelyard(request: Request, exc: SteelyardError) -> JSONResponse:
-        extra: dict[str, Any] = dict(exc.extra)
-        if exc.problems:
-            extra["errors"] = [{"field": p.field, "message": p.message} for p in exc.problems]
-        return problem(request, exc.status, exc.title, exc.detail, exc.slug, **extra)
+        return JSONResponse(problem_document(exc, request.url.path), status_code=exc.status, media_type=PROBLEM)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -189,6 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="strict",
         https_only=settings.session_https_only,
     )
+    # Before the session and every route: none of them ever sees a control character (see textguard.py).
+    app.add_middleware(TextGuard)
     # Outermost, so its latency covers the session middleware too and every answer carries the request id.
     app.add_middleware(RequestMiddleware, access_log_enabled=settings.access_log)
     for router in routers():

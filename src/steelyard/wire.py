@@ -13,7 +13,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from steelyard.errors import FieldProblem, InvalidInput
+from steelyard.errors import FieldProblem, InvalidInput, SteelyardError
 from steelyard.units import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS
 
 MAX_INT_DIGITS = MAX_INTEGER_DIGITS
@@ -99,6 +99,22 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     errors: list[FieldError] | None = None
+
+
+PROBLEM = "application/problem+json"
+
+
+def problem_fields(slug: str, title: str, status: int, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
+    """The members of an RFC 9457 problem document, in the shape `Problem` declares."""
+    document = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "instance": instance}
+    return {**document, **extra}
+
+
+def problem_document(error: SteelyardError, instance: str) -> dict[str, Any]:
+    extra: dict[str, Any] = dict(error.extra)
+    if error.problems:
+        extra["errors"] = [{"field": p.field, "message": p.message} for p in error.problems]
+    return problem_fields(error.slug, error.title, error.status, error.detail, instance, **extra)
 
 
 T = TypeVar("T")
