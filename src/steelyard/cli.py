@@ -70,6 +70,23 @@ def migrate(
 
 
 @app.command()
+def backup(
+    destination: Annotated[str, typer.Argument(help="the new backup file (SQLite database or pg_dump custom archive)")],
+) -> None:
+    """Back up the live database while it serves (SQLite online backup, or pg_dump); see docs/deployment.md."""
+    from pathlib import Path
+
+    from steelyard.ops.backup import BackupError
+    from steelyard.ops.backup import backup as run
+
+    try:
+        typer.echo(run(get_settings().database_url, Path(destination)))
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
 def seed(
     demo: Annotated[bool, typer.Option("--demo", help="load the demo catalogue")] = False,
     products: Annotated[int, typer.Option(min=1, help="how many demo products")] = 2000,
