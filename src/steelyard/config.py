@@ -44,6 +44,33 @@ class Settings(BaseSettings):
     default_tax_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
     quote_validity_minutes: int = Field(60 * 24, gt=0, description="how long a quote, and its holds, stay valid")
     hold_sweep_seconds: float = Field(2.0, gt=0, description="how often each process gives back expired holds")
+    # What one customer may set aside, so nobody can empty the shelves with holds (docs/security.md, inventory.md).
+    hold_minutes: int = Field(
+        60,
+        gt=0,
+        description="a reserving quote's holds lapse this long after it is made (or at valid_until, if sooner)",
+    )
+    hold_cooldown_minutes: int = Field(
+        60,
+        ge=0,
+        description="after an account's hold on a product ends, it cannot hold that product again for this "
+        "long (0: holds may be renewed)",
+    )
+    hold_limits: bool = Field(True, description="false ('off') lifts the limits below: for load tests and benchmarks")
+    hold_max_open_quotes: int = Field(3, ge=1, description="reserving quotes one account may have holding at once")
+    hold_max_line_kg: Decimal = Field(Decimal(20_000), gt=0, description="kg one quote line may hold")
+    hold_max_line_value: Decimal = Field(Decimal(50_000), gt=0, description="EUR one quote line may hold")
+    hold_max_quote_kg: Decimal = Field(Decimal(40_000), gt=0, description="kg one quote may hold")
+    hold_max_quote_value: Decimal = Field(Decimal(100_000), gt=0, description="EUR one quote may hold")
+    default_credit_limit: Decimal = Field(
+        Decimal(100_000),
+        ge=0,
+        description="EUR an account's holds and open orders may be worth (account credit_limit "
+        "overrides, in the account's currency)",
+    )
+    default_hold_limit_kg: Decimal = Field(
+        Decimal(80_000), ge=0, description="kg an account may hold at once (account hold_limit_kg overrides)"
+    )
     default_cut_fee: Decimal = Field(
         Decimal("2.50"), ge=0, description="per cut, in EUR, when neither product nor family sets one"
     )

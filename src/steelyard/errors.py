@@ -67,6 +67,13 @@ class InsufficientStock(Conflict):
     slug = "insufficient-stock"
 
 
+class HoldRefused(Conflict):
+    """A reserving quote would pass one of the hold limits (docs/inventory.md, "Hold limits"); nothing was held."""
+
+    title = "Hold refused"
+    slug = "hold-refused"
+
+
 class Unauthorized(SteelyardError):
     status = 401
     title = "Unauthorized"

@@ -17,6 +17,12 @@ def _rate(value: Decimal) -> Decimal:
     return value
 
 
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("may not be negative")
+    return value
+
+
 def _percent(value: Decimal) -> Decimal:
     if not 0 <= value <= 100:
         raise ValueError("a discount is a percent from 0 to 100")
@@ -25,6 +31,9 @@ def _percent(value: Decimal) -> Decimal:
 
 TaxRate = Annotated[DecimalIn, AfterValidator(_rate)]
 Percent = Annotated[DecimalIn, AfterValidator(_percent)]
+Limit = Annotated[DecimalIn, AfterValidator(_not_negative)]
+CREDIT_LIMIT = "what the account's holds and open orders may be worth, in its currency; null: the service default"
+HOLD_LIMIT_KG = "kg the account may hold at once; null: the service default (STEELYARD_DEFAULT_HOLD_LIMIT_KG)"
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"], description="ISO 4217 code")]
 WarehouseCode = Annotated[str, Field(pattern=r"^[A-Z0-9_-]{1,16}$", examples=["RTM"])]
 FamilyName = Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,39}$")]
@@ -40,6 +49,8 @@ class AccountIn(BaseModel):
         default_factory=dict, description="discount percent per family; overrides discount_percent for that family"
     )
     home_warehouse: WarehouseCode | None = None
+    credit_limit: Limit | None = Field(None, description=CREDIT_LIMIT)
+    hold_limit_kg: Limit | None = Field(None, description=HOLD_LIMIT_KG)
 
 
 class AccountPatch(BaseModel):
@@ -50,6 +61,8 @@ class AccountPatch(BaseModel):
     discount_percent: Percent | None = None
     price_list: dict[FamilyName, Percent] | None = None
     home_warehouse: WarehouseCode | None = None
+    credit_limit: Limit | None = Field(None, description=CREDIT_LIMIT)
+    hold_limit_kg: Limit | None = Field(None, description=HOLD_LIMIT_KG)
 
 
 class AccountOut(BaseModel):
@@ -60,6 +73,8 @@ class AccountOut(BaseModel):
     discount_percent: DecimalOut
     price_list: dict[str, DecimalOut]
     home_warehouse: str | None
+    credit_limit: DecimalOut | None
+    hold_limit_kg: DecimalOut | None
     created_at: datetime
 
     @classmethod
@@ -72,5 +87,7 @@ class AccountOut(BaseModel):
             discount_percent=row["discount_percent"],
             price_list={k: Decimal(v) for k, v in row["price_list"].items()},
             home_warehouse=row["home_warehouse"],
+            credit_limit=row["credit_limit"],
+            hold_limit_kg=row["hold_limit_kg"],
             created_at=row["created_at"],
         )

@@ -65,6 +65,8 @@ def create_account(
     discount_percent: Decimal = Decimal(0),
     price_list: dict[str, Decimal] | None = None,
     home_warehouse: str | None = None,
+    credit_limit: Decimal | None = None,
+    hold_limit_kg: Decimal | None = None,
 ) -> int:
     result = conn.execute(
         insert(accounts).values(
@@ -74,6 +76,8 @@ def create_account(
             discount_percent=discount_percent,
             price_list={k: str(v) for k, v in (price_list or {}).items()},
             home_warehouse_id=_warehouse_id(conn, home_warehouse),
+            credit_limit=credit_limit,
+            hold_limit_kg=hold_limit_kg,
         )
     )
     key = result.inserted_primary_key
@@ -85,7 +89,7 @@ _REQUIRED_ACCOUNT_FIELDS = ("name", "currency", "discount_percent", "price_list"
 
 
 def update_account(conn: Connection, account_id: int, changes: dict[str, Any]) -> None:
-    """Apply a partial update; `tax_rate` and `home_warehouse` may be set to null, the rest may not."""
+    """Apply a partial update; `tax_rate`, `home_warehouse` and the limits may be set to null, the rest may not."""
     nulls = [
         FieldProblem(k, "may not be null; leave it out to keep the current value")
         for k in _REQUIRED_ACCOUNT_FIELDS

@@ -16,6 +16,9 @@ accounts = Table(
     Column("discount_percent", DecimalText, nullable=False, server_default="0"),
     Column("price_list", JSON, nullable=False),
     Column("home_warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="SET NULL"), nullable=True),
+    # What the account's holds may take (quotes/hold_rules.py); null: the service's default applies.
+    Column("credit_limit", DecimalText, nullable=True),  # in the account's currency; holds plus open orders
+    Column("hold_limit_kg", DecimalText, nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 

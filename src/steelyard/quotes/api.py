@@ -15,7 +15,7 @@ from steelyard.config import Settings
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
 from steelyard.inventory.schemas import OrderOut
-from steelyard.quotes import currencies, orders, service
+from steelyard.quotes import currencies, orders, reservations, service
 from steelyard.quotes.schemas import CurrencyIn, CurrencyOut, QuoteIn, QuoteOut
 from steelyard.wire import Page
 
@@ -106,6 +106,14 @@ def accept_quote(
         work=work,
     )
     return JSONResponse(document, status_code=status_code)
+
+
+@router.post("/quotes/{quote_id}/cancel", response_model=QuoteOut, responses=problem_responses(401, 404, 409))
+def cancel_quote(quote_id: QuoteId, db: DbDep, principal: AnyPrincipal) -> QuoteOut:
+    """Cancel the quote and give back what it holds (its customer or staff); cancelling again changes nothing."""
+    with db.write() as conn:
+        row = reservations.cancel_quote(conn, quote_id=quote_id, principal=principal, now=now())
+        return QuoteOut.model_validate(service.quote_document(row, now()))
 
 
 @router.get("/orders", response_model=Page[OrderOut], responses=problem_responses(401))

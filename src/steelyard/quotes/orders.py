@@ -35,6 +35,8 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
     existing = conn.execute(select(orders.c.id).where(orders.c.quote_id == quote_id)).scalar()
     if existing is not None:
         return get_order(conn, order_id=existing, principal=principal), False
+    if quote.status == "cancelled":
+        raise Conflict(f"quote {quote_id} was cancelled; ask for a new quote")
     if quote.valid_until <= now:
         raise Conflict(f"quote {quote_id} expired at {quote.valid_until.isoformat()}; ask for a new quote")
     order_id = "O" + uuid.uuid4().hex[:24].upper()

@@ -132,7 +132,7 @@ class QuoteLineOut(BaseModel):
 
 class QuoteOut(BaseModel):
     id: str
-    status: str
+    status: Literal["open", "accepted", "expired", "cancelled"]
     account_id: int | None
     currency: str
     reserve: bool
@@ -142,6 +142,9 @@ class QuoteOut(BaseModel):
     tax: Money
     total: Money
     valid_until: datetime
+    held_until: datetime | None = Field(
+        None, description="when what this quote holds goes back to stock (reserve: true; before valid_until)"
+    )
     created_at: datetime
 
 

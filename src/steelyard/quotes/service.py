@@ -25,6 +25,7 @@ from steelyard.errors import FieldProblem, Forbidden, InvalidInput, NotFound, Un
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
 from steelyard.quotes.cutting import cut_piece_weight_kg
+from steelyard.quotes.hold_rules import hold_expiry
 from steelyard.quotes.lines import (
     Availability,
     LineRequest,
@@ -34,6 +35,7 @@ from steelyard.quotes.lines import (
     TierApplied,
     WarehouseStock,
 )
+from steelyard.quotes.reservations import before_holding, check_limits
 from steelyard.quotes.reserve import hold_lines
 from steelyard.quotes.tables import quotes
 from steelyard.units import Physics, Quantity, make_quantity, weight_kg
@@ -278,6 +280,26 @@ def store_quote(
 ) -> dict[str, Any]:
     """Store a priced quote (and, with `reserve`, hold its stock); `priced` is what `price_quote` answered."""
     terms = priced.terms
+    account = None
+    if reserve:
+        assert terms.account_id is not None  # create_quote refuses a reserving quote without an account
+        account = before_holding(
+            conn,
+            account_id=terms.account_id,
+            product_ids=sorted({line.product_id for line in priced.lines}),
+            settings=settings,
+            now=now,
+        )
+        # Refuse at once, before any stock row is locked, what could not be held even as priced a moment ago.
+        check_limits(
+            conn,
+            account=account,
+            lines=priced.lines,
+            currency=terms.currency,
+            settings=settings,
+            now=now,
+            expected=True,
+        )
     quote_id = "Q" + uuid.uuid4().hex[:24].upper()
     valid_until = now + timedelta(minutes=settings.quote_validity_minutes)
     quote: dict[str, Any] = {
@@ -292,20 +314,28 @@ def store_quote(
         "total": priced.total,
         "lines": list(priced.lines),
         "valid_until": valid_until,
+        "held_until": None,
         "created_at": now,
     }
     conn.execute(_INSERT_QUOTE, quote)
-    if reserve:
+    if account is not None:
+        held_until = hold_expiry(now, valid_until, settings.hold_minutes)
         quote["lines"] = hold_lines(
             conn,
             quote_id=quote_id,
             lines=priced.lines,
             home_warehouse=terms.home_warehouse,
             principal=principal,
-            expires_at=valid_until,
+            expires_at=held_until,
             now=now,
         )
-        conn.execute(update(quotes).where(quotes.c.id == quote_id).values(lines=quote["lines"]))
+        # Judged again on what was really held, with the stock rows locked: raising here rolls everything back.
+        check_limits(conn, account=account, lines=quote["lines"], currency=terms.currency, settings=settings, now=now)
+        if any(line.holds for line in quote["lines"]):
+            quote["held_until"] = held_until
+        conn.execute(
+            update(quotes).where(quotes.c.id == quote_id).values(lines=quote["lines"], held_until=quote["held_until"])
+        )
     return quote
 
 
@@ -331,6 +361,7 @@ def quote_document(row: Any, now: datetime) -> dict[str, Any]:
         "total": row.total,
         "lines": row.lines,
         "valid_until": row.valid_until,
+        "held_until": row.held_until,
         "created_at": row.created_at,
     }
 

@@ -38,7 +38,7 @@ quotes = Table(
     metadata,
     Column("id", String(40), primary_key=True),
     Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True),
-    Column("status", String(16), nullable=False),  # open, accepted, expired
+    Column("status", String(16), nullable=False),  # open, accepted, cancelled (expired is computed from valid_until)
     Column("currency", String(3), nullable=False),
     Column("reserve", Boolean, nullable=False),
     Column("subtotal", DecimalText, nullable=False),
@@ -47,6 +47,8 @@ quotes = Table(
     Column("total", DecimalText, nullable=False),
     Column("lines", QuoteLines, nullable=False),  # the priced lines (quotes.lines), plus the product ids behind them
     Column("valid_until", UtcDateTime, nullable=False),
+    # When a reserving quote's holds lapse (STEELYARD_HOLD_MINUTES, before valid_until); null if it holds nothing.
+    Column("held_until", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 
