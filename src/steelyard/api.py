@@ -18,6 +18,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The token's role may not do this",
         404: "Not found",
         409: "Conflict with the current state",
+        413: "The request body is larger than this route accepts",
         422: "Invalid input",
         501: "Not implemented",
         503: "Service unavailable",

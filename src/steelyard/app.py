@@ -28,7 +28,7 @@ from steelyard.errors import SteelyardError
 from steelyard.ops import metrics
 from steelyard.ops.middleware import RequestMiddleware
 from steelyard.textguard import TextGuard
-from steelyard.wire import PROBLEM, problem_document, problem_fields
+from steelyard.wire import PROBLEM, problem_document, problem_fields, validation_problems
 
 log = logging.getLogger("steelyard")
 
@@ -38,29 +38,6 @@ def problem(request: Request, status: int, title: str, detail: str, slug: str, *
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    # ("body", "price", "tiers", 0) -> "price.tiers[0]"; query and path parameters keep their name.
-    parts = list(loc)
-    if parts and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:] or parts
-    path = ""
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path.lstrip(".") or "body"
-
-
-def _message(err: dict[str, Any]) -> str:
-    msg = str(err.get("msg", "is not valid"))
-    msg = msg.removeprefix("Value error, ")
-    if err.get("type") == "missing":
-        return "is required"
-    if err.get("type") == "extra_forbidden":
-        return "is not a known field; check its spelling against /docs"
-    if err.get("type") == "json_invalid":
-        return "the body is not valid JSON: " + str(err.get("ctx", {}).get("error", msg))
-    return msg
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SteelyardError)
     async def _steelyard(request: Request, exc: SteelyardError) -> JSONResponse:
@@ -68,7 +45,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field_path(tuple(e.get("loc", ()))), "message": _message(e)} for e in exc.errors()]
+        errors = [{"field": p.field, "message": p.message} for p in validation_problems(exc.errors())]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem(request, 422, "Invalid input", detail, "invalid-input", errors=errors)
 
@@ -196,12 +173,25 @@ def routers() -> list[APIRouter]:
     from steelyard.events.api import router as events
     from steelyard.inventory.api import router as inventory
     from steelyard.ops.api import metrics_router
+    from steelyard.io.api import router as imports
     from steelyard.quotes.api import router as quotes
     from steelyard.search.api import router as search
     from steelyard.web.pages import router as pages
     from steelyard.webhooks.api import router as webhooks
 
-    return [ops_router(), metrics_router(), catalogue, accounts, quotes, inventory, events, webhooks, search, pages]
+    return [
+        ops_router(),
+        metrics_router(),
+        catalogue,
+        accounts,
+        quotes,
+        inventory,
+        imports,
+        events,
+        webhooks,
+        search,
+        pages,
+    ]
 
 
 class Health(BaseModel):

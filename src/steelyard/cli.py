@@ -1,10 +1,11 @@
-"""The `steelyard` command: serve, migrate, seed, token."""
+"""The `steelyard` command: serve, migrate, seed, import, export, token."""
 
 from __future__ import annotations
 
 import time
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -119,6 +120,130 @@ def seed(
         )
     finally:
         db.dispose()
+
+
+class KindOption(StrEnum):
+    products = "products"
+    prices = "prices"
+    stock = "stock"
+
+
+class FormatOption(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class DecimalOption(StrEnum):
+    point = "point"
+    comma = "comma"
+
+
+FormatArg = Annotated[
+    FormatOption | None, typer.Option("--format", help="csv or xlsx; default: from the file's extension")
+]
+DecimalArg = Annotated[
+    DecimalOption, typer.Option("--decimal", help="decimals written 3.20 (point) or 3,20 (comma; CSV cells then ;)")
+]
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[KindOption, typer.Argument(help="products, prices or stock (see docs/import.md)")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="the CSV or XLSX file")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check every row and report; change nothing")] = False,
+    fmt: FormatArg = None,
+    decimal: DecimalArg = DecimalOption.point,
+) -> None:
+    """Import a file: every row checked first; all of it applied in one transaction, or nothing."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from steelyard.db import Database, make_engine
+    from steelyard.errors import SteelyardError
+    from steelyard.io.files import import_file
+    from steelyard.io.model import ImportRejected, Kind
+    from steelyard.io.service import Limits
+
+    settings = get_settings()
+    limits = Limits(settings.import_max_bytes, settings.import_max_expanded_bytes)
+    db = Database(make_engine(settings.database_url, pool_size=1, max_overflow=0))
+    started = time.perf_counter()
+    columns = (TextColumn(f"{'checking' if dry_run else 'importing'} {file.name}"), BarColumn(), TaskProgressColumn())
+    try:
+        with file.open("rb") as source, Progress(*columns, TimeElapsedColumn(), console=_stderr()) as bar:
+            task = bar.add_task("import", total=None)
+            report = import_file(
+                db,
+                source,
+                name=file.name,
+                size=file.stat().st_size,
+                kind=Kind(kind.value),
+                fmt=fmt.value if fmt else None,
+                comma=decimal is DecimalOption.comma,
+                dry_run=dry_run,
+                actor=f"import {file.name}",
+                limits=limits,
+                progress=lambda done, total: bar.update(task, completed=done, total=total or None),
+            )
+    except ImportRejected as exc:
+        for error in exc.report.errors:
+            typer.echo(str(error), err=True)
+        typer.echo(f"{exc.report.bad} problems in {exc.report.rows} rows: nothing was applied", err=True)
+        raise typer.Exit(1) from None
+    except SteelyardError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        db.dispose()
+    elapsed = time.perf_counter() - started
+    if not dry_run and not report.created and not report.updated:
+        typer.echo(f"{report.summary()}: the file changes nothing ({elapsed:.1f} s)")
+    else:
+        typer.echo(f"{report.summary()} ({elapsed:.1f} s)")
+
+
+@app.command("export")
+def export(
+    kind: Annotated[KindOption, typer.Argument(help="products, prices or stock (see docs/import.md)")],
+    file: Annotated[Path | None, typer.Argument(dir_okay=False, help="where to write; default: CSV to stdout")] = None,
+    fmt: FormatArg = None,
+    decimal: DecimalArg = DecimalOption.point,
+) -> None:
+    """Export a file that imports back unchanged."""
+    import sys
+
+    from steelyard.db import Database, make_engine
+    from steelyard.io.cells import Numbers
+    from steelyard.io.files import export_chunks
+    from steelyard.io.formats import FileProblem, format_of
+    from steelyard.io.model import Kind
+
+    try:
+        chosen = format_of(file.name if file else None, fmt.value if fmt else None)
+    except FileProblem as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if file is None and chosen == "xlsx":
+        typer.echo("error: name a FILE to write an XLSX workbook to", err=True)
+        raise typer.Exit(2)
+    db = Database(make_engine(get_settings().database_url, pool_size=1, max_overflow=0))
+    try:
+        chunks = export_chunks(db, Kind(kind.value), chosen, Numbers(comma=decimal is DecimalOption.comma))
+        if file is None:
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+        else:
+            with file.open("wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+    finally:
+        db.dispose()
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 class RoleOption(StrEnum):

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     )
     session_https_only: bool = Field(False, description="mark the /staff session cookie Secure (serve over HTTPS)")
     session_max_age_seconds: int = Field(8 * 3600, gt=0, description="a staff sign-in lasts this long")
+    import_max_bytes: int = Field(
+        128 * 1024 * 1024, gt=0, description="largest file POST /api/v1/imports and the staff page accept (413 past it)"
+    )
+    import_max_expanded_bytes: int = Field(
+        1024 * 1024 * 1024, gt=0, description="how far an uploaded XLSX workbook may unpack (zip bombs stop here)"
+    )
     log_level: str = "INFO"
     access_log: bool = Field(True, description="one JSON log line per request (steelyard.access)")
     metrics_token: SecretStr | None = Field(

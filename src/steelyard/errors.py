@@ -86,6 +86,12 @@ class Forbidden(SteelyardError):
     slug = "forbidden"
 
 
+class PayloadTooLarge(SteelyardError):
+    status = 413
+    title = "Content too large"
+    slug = "content-too-large"
+
+
 class NotImplementedYet(SteelyardError):
     status = 501
     title = "Not implemented"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -83,6 +84,38 @@ class QuantityOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)  # also reads a units.Quantity
     value: DecimalOut
     unit: str
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """A validation error's location as the API names fields: ("body", "price", "tiers", 0) -> "price.tiers[0]".
+
+    Query and path parameters keep their name; a body's own location prefix is dropped.
+    """
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:] or parts
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".") or "body"
+
+
+def error_message(err: Mapping[str, Any]) -> str:
+    """A Pydantic error in the API's words (the same text every 422 answer and import report shows)."""
+    msg = str(err.get("msg", "is not valid"))
+    msg = msg.removeprefix("Value error, ")
+    if err.get("type") == "missing":
+        return "is required"
+    if err.get("type") == "extra_forbidden":
+        return "is not a known field; check its spelling against /docs"
+    if err.get("type") == "json_invalid":
+        return "the body is not valid JSON: " + str(err.get("ctx", {}).get("error", msg))
+    return msg
+
+
+def validation_problems(errors: Iterable[Mapping[str, Any]]) -> list[FieldProblem]:
+    """Pydantic's errors (ValidationError.errors()) as the field problems a 422 answer lists."""
+    return [FieldProblem(field_path(tuple(e.get("loc", ()))), error_message(e)) for e in errors]
 
 
 class FieldError(BaseModel):

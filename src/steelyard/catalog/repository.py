@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -170,6 +171,19 @@ def update_product(conn: Connection, product_id: int, product: Product) -> None:
     )
 
 
+_UPDATE_BY_ID = (
+    update(products)
+    .where(products.c.id == bindparam("product_id"))
+    .values(updated_at=func.now(), version=products.c.version + 1)
+)
+
+
+def update_products(conn: Connection, batch: list[tuple[int, Product]]) -> None:
+    """Bulk update (executemany) by id, for imports: each row's version goes up by one."""
+    if batch:
+        conn.execute(_UPDATE_BY_ID, [{"product_id": pid, **product_values(p)} for pid, p in batch])
+
+
 def list_products(
     conn: Connection,
     *,
@@ -189,6 +203,17 @@ def list_products(
     if active is not None:
         query = query.where(products.c.active == active)
     return [_stored(row) for row in conn.execute(query)]
+
+
+def iter_products(conn: Connection, *, page: int = 1000) -> Iterator[StoredProduct]:
+    """Every product in SKU order, read a page at a time (exports: memory stays flat however large the catalogue)."""
+    after: str | None = None
+    while True:
+        rows = list_products(conn, after_sku=after, limit=page)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1].product.sku
 
 
 _LEVELS_FOR = (

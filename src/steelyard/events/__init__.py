@@ -8,7 +8,7 @@ See docs/events.md for the whole design.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -17,7 +17,7 @@ from steelyard.db import after_commit
 from steelyard.events import outbox
 from steelyard.events.wire import EVENT_TYPES, PRICE_CHANGED, PRODUCT_CHANGED, STOCK_CHANGED, encode_payload
 
-__all__ = ["EVENT_TYPES", "PRICE_CHANGED", "PRODUCT_CHANGED", "STOCK_CHANGED", "emit"]
+__all__ = ["EVENT_TYPES", "PRICE_CHANGED", "PRODUCT_CHANGED", "STOCK_CHANGED", "emit", "emit_many"]
 
 Waker = Callable[[], None]
 _wakers: list[Waker] = []
@@ -50,10 +50,21 @@ def emit(conn: Connection, type_: str, data: dict[str, Any]) -> None:
     `Database.write()`.
     """
     sku, text = encode_payload(type_, data)
+    _wake_after_commit(conn)
+    outbox.append(conn, type_=type_, sku=sku, data=text)
+
+
+def emit_many(conn: Connection, type_: str, many: Sequence[dict[str, Any]]) -> None:
+    """`emit` for many events of one type in one statement (bulk imports), in the order given."""
+    if many:
+        _wake_after_commit(conn)
+        outbox.append_many(conn, type_=type_, payloads=[encode_payload(type_, data) for data in many])
+
+
+def _wake_after_commit(conn: Connection) -> None:
     hooks = conn.info.get("after_commit")
     if hooks is None:
         raise RuntimeError("emit needs a connection from Database.write()")
-    outbox.append(conn, type_=type_, sku=sku, data=text)
     if conn.info.get(_HOOKED) is not hooks:  # one wake-up per transaction, however many events it emits
         conn.info[_HOOKED] = hooks
         after_commit(conn, _committed)

@@ -48,6 +48,17 @@ def append(conn: Connection, *, type_: str, sku: str, data: str) -> None:
         conn.execute(insert(events).values(type=type_, sku=sku, data=data, created_at=now))
 
 
+def append_many(conn: Connection, *, type_: str, payloads: list[tuple[str, str]]) -> None:
+    """`append` for many (sku, data) events of one type, as one executemany (ids in the order given)."""
+    now = datetime.now(UTC)
+    if conn.dialect.name == "postgresql":
+        k1, k2 = EMITTER_LOCK
+        rows = [{"k1": k1, "k2": k2, "type": type_, "sku": s, "data": d, "created_at": now} for s, d in payloads]
+        conn.execute(_PG_INSERT, rows)
+    else:
+        conn.execute(insert(events), [{"type": type_, "sku": s, "data": d, "created_at": now} for s, d in payloads])
+
+
 def head(conn: Connection) -> int:
     """The newest id in the outbox (0 when empty)."""
     return int(conn.execute(select(func.coalesce(func.max(events.c.id), 0))).scalar_one())

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from steelyard.catalog.model import Product
 from steelyard.catalog.repository import product_from_row
 from steelyard.catalog.tables import products
 from steelyard.search.backend import backend_for
@@ -57,42 +58,54 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 def reindex(conn: Connection, product_ids: Iterable[int]) -> None:
     """Bring these products' search documents up to date (never commits: the caller's transaction does)."""
     ids = sorted(set(product_ids))
-    if not ids:
-        return
-    backend = backend_for(conn)
-    vocabulary_changed = False
     for chunk in _chunks(ids, CHUNK):
         rows = conn.execute(select(*(products.c[c] for c in PRODUCT_COLUMNS)).where(products.c.id.in_(chunk)))
-        docs = [document(r.id, product_from_row(r)) for r in rows if r.active]
-        old = list(
-            conn.execute(
-                select(
-                    search_documents.c.family,
-                    search_documents.c.form,
-                    search_documents.c.grade,
-                    search_documents.c.aliases,
-                ).where(search_documents.c.product_id.in_(chunk))
-            )
+        _index(conn, chunk, [(r.id, product_from_row(r)) for r in rows])
+    if ids:
+        renew(conn, "results")
+
+
+def reindex_products(conn: Connection, written: Sequence[tuple[int, Product]]) -> None:
+    """`reindex` for products the caller has just written and holds (bulk imports): no need to read them back."""
+    for start in range(0, len(written), CHUNK):
+        part = written[start : start + CHUNK]
+        _index(conn, [pid for pid, _ in part], list(part))
+    if written:
+        renew(conn, "results")
+
+
+def _index(conn: Connection, chunk: list[int], found: list[tuple[int, Product]]) -> None:
+    """Rewrite the documents of the products `chunk` (those of `found` on sale) and the vocabulary counts."""
+    backend = backend_for(conn)
+    docs = [document(pid, p) for pid, p in found if p.active]
+    old = list(
+        conn.execute(
+            select(
+                search_documents.c.family,
+                search_documents.c.form,
+                search_documents.c.grade,
+                search_documents.c.aliases,
+            ).where(search_documents.c.product_id.in_(chunk))
         )
-        old_terms = backend.terms_of(conn, chunk)
-        conn.execute(delete(search_documents).where(search_documents.c.product_id.in_(chunk)))
-        backend.delete_fts(conn, chunk)
-        if docs:
-            conn.execute(insert(search_documents), [{k: v for k, v in d.items() if k != "terms"} for d in docs])
-            backend.insert_fts(conn, docs)
-        terms: Counter[tuple[Any, ...]] = Counter()
-        groups: Counter[tuple[Any, ...]] = Counter()
-        for d in docs:
-            terms.update((t,) for t in d["terms"].split())
-            groups[(d["family"], d["form"], d["grade"], d["aliases"])] += 1
-        for words in old_terms:
-            terms.subtract((t,) for t in words)
-        for o in old:
-            groups[(o.family, o.form, o.grade, o.aliases)] -= 1
-        vocabulary_changed |= _count(conn, search_terms, ("term",), terms)
-        vocabulary_changed |= _count(conn, search_groups, ("family", "form", "grade", "aliases"), groups)
-    renew(conn, "results")
-    if vocabulary_changed:
+    )
+    old_terms = backend.terms_of(conn, chunk)
+    conn.execute(delete(search_documents).where(search_documents.c.product_id.in_(chunk)))
+    backend.delete_fts(conn, chunk)
+    if docs:
+        conn.execute(insert(search_documents), [{k: v for k, v in d.items() if k != "terms"} for d in docs])
+        backend.insert_fts(conn, docs)
+    terms: Counter[tuple[Any, ...]] = Counter()
+    groups: Counter[tuple[Any, ...]] = Counter()
+    for d in docs:
+        terms.update((t,) for t in d["terms"].split())
+        groups[(d["family"], d["form"], d["grade"], d["aliases"])] += 1
+    for words in old_terms:
+        terms.subtract((t,) for t in words)
+    for o in old:
+        groups[(o.family, o.form, o.grade, o.aliases)] -= 1
+    changed = _count(conn, search_terms, ("term",), terms)
+    changed |= _count(conn, search_groups, ("family", "form", "grade", "aliases"), groups)
+    if changed:
         renew(conn, "vocabulary")
 
 

@@ -31,6 +31,7 @@ from steelyard.search.api import answer
 from steelyard.search.cache import SearchConfig, cache_for
 from steelyard.units import FORMS
 from steelyard.web.render import unit_label
+from steelyard.wire import validation_problems
 
 SORTS = {"": "Best match", "price": "Price: low to high", "-price": "Price: high to low", "name": "Name"}
 PAGE_SIZE = 20
@@ -261,11 +262,7 @@ def movement_body(fields: dict[str, str]) -> MovementIn:
     try:
         return MovementIn.model_validate(document)
     except ValidationError as exc:
-        problems = [
-            FieldProblem(".".join(str(p) for p in e["loc"]) or "form", e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()
-        ]
-        raise InvalidInput.from_problems(problems) from None
+        raise InvalidInput.from_problems(validation_problems(exc.errors())) from None
 
 
 def post_movement(db: Database, principal: Principal, body: MovementIn, key: str | None) -> dict[str, Any]:

@@ -1,0 +1,296 @@
+"""The products file: one row per product, upserted by SKU, checked by the catalogue's own schema and rules.
+
+A row is turned into the body `POST /api/v1/products` takes and validated by the same `ProductIn` schema and
+`rules.normalise`, so a bad cell gets the message the API would give. Optional columns left out of a file keep
+an existing product's values (a file of `sku,name,...` without `description` does not blank descriptions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, select
+
+from steelyard.catalog import repository as repo
+from steelyard.catalog.model import Product
+from steelyard.catalog.rules import normalise
+from steelyard.catalog.schemas import ProductIn
+from steelyard.catalog.service import product_fields, product_from_fields
+from steelyard.catalog.tables import products
+from steelyard.errors import InvalidInput
+from steelyard.events import PRICE_CHANGED, PRODUCT_CHANGED, emit_many
+from steelyard.events.wire import price_changed, product_changed
+from steelyard.io.cells import CellError, Numbers, read_bool, read_int, read_quantity, read_tiers, write_tiers
+from steelyard.io.formats import Cell
+from steelyard.io.model import Kind, Outcome, RowError, problems_to_errors
+from steelyard.io.table import Columns, Row
+from steelyard.search import indexer as search_index
+from steelyard.units.forms import DIMENSION_NAMES
+from steelyard.wire import validation_problems
+
+ATTRIBUTE = "attribute:"
+DIMENSIONS = {f"{name}_mm": name for name in DIMENSION_NAMES}
+REQUIRED = ("sku", "name", "family", "grade", "form", "density_kg_m3", "stock_unit", "currency", "tiers")
+OPTIONAL = (
+    "piece_name",
+    "piece_content",
+    "min_order",
+    "increment",
+    "cut_fee",
+    "lead_time_days",
+    "active",
+    "description",
+)
+QUANTITIES = ("piece_content", "min_order", "increment")
+# column -> what an empty cell means (the API's default for the field)
+EMPTY = {"piece_name": None, "cut_fee": None, "lead_time_days": 0, "active": True, "description": ""}
+# the export's column order: the product's identity, material, size, units, price, terms, text
+ORDER = (
+    "sku",
+    "name",
+    "family",
+    "grade",
+    "form",
+    "density_kg_m3",
+    *DIMENSIONS,
+    "stock_unit",
+    "piece_name",
+    "piece_content",
+    "min_order",
+    "increment",
+    "currency",
+    "tiers",
+    "cut_fee",
+    "lead_time_days",
+    "active",
+    "description",
+)
+COLUMN_OF = {
+    **{c: c for c in (*REQUIRED, *OPTIONAL)},
+    **{f"dimensions_mm.{n}": c for c, n in DIMENSIONS.items()},
+    "dimensions_mm": "form",
+    "price": "tiers",
+    "price.currency": "currency",
+}
+
+
+def columns(header: list[str]) -> Columns:
+    return Columns.of(header, required=REQUIRED, optional=(*OPTIONAL, *DIMENSIONS), prefixes=(ATTRIBUTE,))
+
+
+@dataclass(slots=True)
+class Checked:
+    """One valid row: the product it makes, what it was, and what happens to it."""
+
+    line: int
+    product: Product
+    stored: repo.StoredProduct | None
+    outcome: Outcome
+    rows: int = 1
+
+
+@dataclass(slots=True)
+class ProductsImport:
+    kind = Kind.PRODUCTS
+    cols: Columns
+    numbers: Numbers
+    seen: dict[str, int] = field(default_factory=dict)  # SKU -> its line: a SKU twice in one file is an error
+
+    def check(self, conn: Connection, rows: list[Row], *, last: bool = False) -> tuple[list[Checked], list[RowError]]:
+        del last  # every row stands alone
+        errors: list[RowError] = []
+        wanted: list[tuple[Row, str]] = []
+        for row in rows:
+            sku = (self.cols.get(row, "sku") or "").strip()
+            first = self.seen.get(sku)
+            if sku and first is not None:
+                errors.append(RowError(row.line, "sku", f"{sku} is on line {first} already: one row per SKU"))
+                continue
+            if sku:
+                self.seen[sku] = row.line
+            wanted.append((row, sku))
+        stored = repo.get_products(conn, [sku for _, sku in wanted if sku])
+        checked: list[Checked] = []
+        for row, sku in wanted:
+            found = stored.get(sku)
+            product, problems = self._product(row, sku, found)
+            if product is None:
+                errors += problems
+                continue
+            outcome = Outcome.CREATED if found is None else Outcome.UPDATED
+            if found is not None and found.product == product:
+                outcome = Outcome.UNCHANGED
+            checked.append(Checked(row.line, product, found, outcome))
+        return checked, errors
+
+    def _product(self, row: Row, sku: str, stored: repo.StoredProduct | None) -> tuple[Product | None, list[RowError]]:
+        document, errors = self._document(row, product_fields(stored.product) if stored else {})
+        if errors:
+            return None, errors
+        try:
+            body = ProductIn.model_validate({"sku": sku, **document})
+        except ValidationError as exc:
+            return None, problems_to_errors(row.line, validation_problems(exc.errors()), COLUMN_OF, "sku")
+        try:
+            return normalise(product_from_fields(body.sku, body)), []
+        except InvalidInput as exc:
+            return None, problems_to_errors(row.line, exc.problems, COLUMN_OF, "sku")
+
+    def _document(self, row: Row, base: dict[str, Any]) -> tuple[dict[str, Any], list[RowError]]:
+        """The API body this row describes, on top of the product's current fields (`base`)."""
+        doc = dict(base)
+        doc.pop("sku", None)
+        errors: list[RowError] = []
+        cols = self.cols
+        for name in ("name", "family", "grade", "form", "stock_unit", "piece_name", "description"):
+            if name in cols:
+                text = cols.get(row, name)
+                code = name not in ("name", "description")
+                value = (text.strip() if code else text) if text is not None else None
+                self._set(doc, name, value)
+        for name in ("density_kg_m3", "cut_fee", "lead_time_days", "active", *QUANTITIES):
+            text = cols.get(row, name) if name in cols else None
+            if name not in cols:
+                continue
+            try:
+                self._set(doc, name, None if text is None else self._read(name, text))
+            except CellError as exc:
+                errors.append(RowError(row.line, name, str(exc)))
+        if "currency" in cols or "tiers" in cols:
+            price = dict(doc.get("price") or {})
+            currency = cols.get(row, "currency")
+            price.pop("currency", None)
+            if currency is not None:
+                price["currency"] = currency.strip()
+            tiers = cols.get(row, "tiers")
+            price.pop("tiers", None)
+            try:
+                if tiers is not None:
+                    price["tiers"] = read_tiers(tiers, self.numbers)
+            except CellError as exc:
+                errors.append(RowError(row.line, "tiers", str(exc)))
+            doc["price"] = price
+        dims = dict(doc.get("dimensions_mm") or {})
+        for column, name in DIMENSIONS.items():
+            if column in cols:
+                text = cols.get(row, column)
+                dims.pop(name, None)
+                try:
+                    if text is not None:
+                        dims[name] = self.numbers.read(text)
+                except CellError as exc:
+                    errors.append(RowError(row.line, column, str(exc)))
+        doc["dimensions_mm"] = dims
+        attributes = dict(doc.get("attributes") or {})
+        for column in cols.prefixed(ATTRIBUTE):
+            key = column[len(ATTRIBUTE) :]
+            text = cols.get(row, column)
+            if text is not None:
+                attributes[key] = text
+            elif attributes.get(key) != "":  # an empty value exports as an empty cell: keep it
+                attributes.pop(key, None)
+        doc["attributes"] = attributes
+        return doc, errors
+
+    def _read(self, name: str, text: str) -> Any:
+        if name in QUANTITIES:
+            return read_quantity(text, self.numbers)
+        if name == "lead_time_days":
+            return read_int(text)
+        if name == "active":
+            return read_bool(text)
+        return self.numbers.read(text)
+
+    @staticmethod
+    def _set(doc: dict[str, Any], name: str, value: Any) -> None:
+        if value is not None:
+            doc[name] = value
+        elif name in REQUIRED:
+            doc.pop(name, None)  # the schema then says "is required"
+        else:
+            doc[name] = EMPTY.get(name)
+
+    def write(self, conn: Connection, checked: list[Checked]) -> list[RowError]:
+        """Insert the new products and update the changed ones in bulk; their search documents and events follow."""
+        new = [c.product for c in checked if c.outcome is Outcome.CREATED]
+        changed = [c for c in checked if c.outcome is Outcome.UPDATED]
+        repo.insert_products(conn, new)
+        repo.update_products(conn, [(c.stored.id, c.product) for c in changed if c.stored is not None])
+        ids = repo.product_ids(conn, [p.sku for p in new]) if new else {}
+        search_index.reindex_products(
+            conn, [(ids[p.sku], p) for p in new] + [(c.stored.id, c.product) for c in changed if c.stored]
+        )
+        emit_many(
+            conn,
+            PRODUCT_CHANGED,
+            [product_changed(sku=p.sku, change="created", active=p.active, version=1) for p in new]
+            + [
+                product_changed(
+                    sku=c.product.sku, change="updated", active=c.product.active, version=c.stored.version + 1
+                )
+                for c in changed
+                if c.stored is not None
+            ],
+        )
+        emit_many(
+            conn,
+            PRICE_CHANGED,
+            [
+                price_changed(sku=c.product.sku, currency=c.product.price.currency, tiers=c.product.price.tiers)
+                for c in changed
+                if c.stored is not None and c.stored.product.price != c.product.price
+            ],
+        )
+        return []
+
+
+# ---- export -------------------------------------------------------------------------------------------------
+
+
+def attribute_keys(conn: Connection) -> list[str]:
+    """Every attribute name in the catalogue (one column each in the export), sorted."""
+    keys: set[str] = set()
+    for (attributes,) in conn.execute(select(products.c.attributes)):
+        keys.update(attributes)
+    return sorted(keys)
+
+
+def export_header(keys: list[str]) -> list[str]:
+    return [*ORDER, *(ATTRIBUTE + k for k in keys)]
+
+
+def export_rows(conn: Connection, keys: list[str], numbers: Numbers) -> Iterator[list[Cell]]:
+    for stored in repo.iter_products(conn):
+        p = stored.product
+
+        def quantity(q: Any) -> str | None:
+            return None if q is None else f"{numbers.write(q.value)} {q.unit}"
+
+        tiers = write_tiers(
+            [(t.min_quantity.value, t.min_quantity.unit, t.unit_price, t.per) for t in p.price.tiers], numbers
+        )
+        dims: list[Cell] = [p.dimensions_mm.get(name) for name in DIMENSIONS.values()]
+        yield [
+            p.sku,
+            p.name,
+            p.family,
+            p.grade,
+            p.form,
+            p.density_kg_m3,
+            *dims,
+            p.stock_unit,
+            p.piece_name,
+            quantity(p.piece_content),
+            quantity(p.min_order),
+            quantity(p.increment),
+            p.price.currency,
+            tiers,
+            p.cut_fee,
+            p.lead_time_days,
+            p.active,
+            p.description or None,
+            *(p.attributes.get(k) for k in keys),
+        ]
