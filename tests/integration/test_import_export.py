@@ -17,7 +17,7 @@ from stock_helpers import assert_ledger_adds_up, level
 
 from steelyard.access.service import create_account, get_account
 from steelyard.app import create_app
-from steelyard.catalog.demo import generate
+from steelyard.demo import generate
 from steelyard.catalog.seed import load
 from steelyard.config import Settings
 from steelyard.db import Database, make_engine
