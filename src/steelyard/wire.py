@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from steelyard.errors import FieldProblem, InvalidInput, SteelyardError
 from steelyard.units import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS
+from steelyard.units.quantity import format_decimal as format_decimal  # re-exported: the one decimal-to-text
 
 MAX_INT_DIGITS = MAX_INTEGER_DIGITS
 MAX_FRACTION_DIGITS = MAX_DECIMAL_PLACES
@@ -46,13 +47,6 @@ def parse_decimal(value: Any) -> Decimal:
     if number != 0 and (too_long or number != number.quantize(Decimal(1).scaleb(-MAX_FRACTION_DIGITS))):
         raise ValueError(f"at most {MAX_INT_DIGITS} digits before and {MAX_FRACTION_DIGITS} after the point")
     return number
-
-
-def format_decimal(value: Decimal) -> str:
-    """Plain notation without exponent or trailing zeros: 1250.500000 -> '1250.5', 1E+3 -> '1000'."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
 
 
 DecimalIn = Annotated[

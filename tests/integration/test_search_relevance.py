@@ -81,6 +81,20 @@ TABLE: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("stainless wire 1mm", "stainless", "wire", "", {"diameter": "1"}),
     ("steel plate 11mm", "steel", "plate", "", {"thickness": "10"}),  # no 11 mm plate: the nearest first
     ("aluminium round bar 1 inch", "aluminium", "round_bar", "", {"diameter": "25"}),  # 25.4 is not stocked
+    # the sections and forms of SPEC 12, as a stockholder's customers write them
+    ("rhs 60x40", "steel", "rectangular_tube", "", {"height": "60", "width": "40"}),
+    ("upn 100", "steel", "channel", "", {"height": "100"}),
+    ("UPE 120 channel", "steel", "channel", "", {"height": "120"}),
+    ("steel chequer plate 5mm", "steel", "chequer_plate", "", {"thickness": "5"}),
+    ("aluminium tread plate 3mm", "aluminium", "chequer_plate", "", {"thickness": "3"}),
+    ("unequal angle 60x40x6", "steel", "angle", "", {"width": "60", "height": "40", "thickness": "6"}),
+    ("tee 50x50x6", "steel", "tee", "", {"height": "50", "width": "50", "thickness": "6"}),
+    ("studding m12", "steel", "threaded_rod", "", {"diameter": "12"}),
+    ("stainless threaded rod M10", "stainless", "threaded_rod", "", {"diameter": "10"}),
+    ("chequer plate 5mm", "steel", "chequer_plate", "", {"thickness": "5"}),
+    ("stainless perforated sheet 1.5mm", "stainless", "perforated_sheet", "", {"thickness": "1.5"}),
+    ("expanded metal 2mm", "steel", "expanded_sheet", "", {"thickness": "2"}),
+    ("hollow bar 50", "steel", "hollow_bar", "", {"outer_diameter": "50"}),
 ]
 
 

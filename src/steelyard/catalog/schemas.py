@@ -37,6 +37,14 @@ class ProductFields(BaseModel):
     family: FamilyName = Field(examples=["aluminium"])
     grade: str = Field(min_length=1, max_length=60, examples=["6061-T6"])
     form: str = Field(min_length=1, max_length=40, examples=["sheet"])
+    profile: str | None = Field(
+        None,
+        max_length=60,
+        description="a section's designation as the trade writes it (IPE 200, HE 100 A, UPN 100, L 60x40x6, "
+        "SHS 40x40x3 EN 10219, RHS 60x40x3, CHS 60.3x3.2, T 50x50x6): the server fills every dimension and radius "
+        "from the standard's table; dimensions_mm may add only the length",
+        examples=["IPE 200"],
+    )
     density_kg_m3: DecimalIn = Field(examples=["2700"])
     dimensions_mm: dict[DimensionName, DecimalIn] = Field(default_factory=dict, max_length=8)
     stock_unit: str = Field(min_length=1, max_length=32, examples=["kg"])
@@ -68,6 +76,7 @@ class ProductPatch(BaseModel):
     family: FamilyName | None = None
     grade: str | None = Field(None, min_length=1, max_length=60)
     form: str | None = Field(None, min_length=1, max_length=40)
+    profile: str | None = Field(None, max_length=60)
     density_kg_m3: DecimalIn | None = None
     dimensions_mm: dict[DimensionName, DecimalIn] | None = Field(None, max_length=8)
     stock_unit: str | None = Field(None, min_length=1, max_length=32)
@@ -122,6 +131,9 @@ class PhysicsOut(BaseModel):
     mass_per_m_kg: DecimalOut | None = None
     mass_per_m2_kg: DecimalOut | None = None
     mass_per_piece_kg: DecimalOut | None = None
+    corner_rule: str | None = Field(
+        None, description="what the mass assumes that the dimensions did not say (corner radii, thread pitch)"
+    )
 
 
 class ProductSummary(BaseModel):
@@ -130,6 +142,7 @@ class ProductSummary(BaseModel):
     family: str
     grade: str
     form: str
+    profile: str | None = None
     density_kg_m3: DecimalOut
     dimensions_mm: dict[str, DecimalOut]
     stock_unit: str

@@ -16,8 +16,9 @@ from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from steelyard.events import PRICE_CHANGED, PRODUCT_CHANGED, emit
 from steelyard.events.wire import price_changed, product_changed
 from steelyard.search import indexer as search_index
-from steelyard.units import describe, sellable_units
+from steelyard.units import corner_rule, describe, sellable_units
 from steelyard.units.quantity import Quantity
+from steelyard.units.sections import find_profile
 from steelyard.wire import QuantityIn
 
 
@@ -35,8 +36,29 @@ def _quantity(q: QuantityIn | None) -> Quantity | None:
     return None if q is None else Quantity(q.value, q.unit)
 
 
+def _profiled(f: ProductFields) -> tuple[dict[str, Any], dict[str, str]]:
+    """(dimensions, attributes) of a product, filled from its `profile` designation when it has one."""
+    dimensions, attributes = dict(f.dimensions_mm), dict(f.attributes)
+    if f.profile is None:
+        return dimensions, attributes
+    section = find_profile(f.profile)
+    problems = []
+    if section.form != f.form:
+        problems.append(FieldProblem("form", f"{section.name} is a {section.form}; send form '{section.form}'"))
+    for name, value in dimensions.items():
+        if name in section.dimensions_mm and section.dimensions_mm[name] != value:
+            message = f"{section.name} has {name} {section.dimensions_mm[name]} mm; leave it out to use the table"
+            problems.append(FieldProblem(f"dimensions_mm.{name}", message))
+    if problems:
+        raise InvalidInput.from_problems(problems)
+    attributes["profile"] = section.name
+    attributes.setdefault("standard", section.standard)
+    return {**section.dimensions_mm, **dimensions}, attributes
+
+
 def product_from_fields(sku: str, f: ProductFields) -> Product:
     """The domain product for an API body (units not yet checked: see rules.normalise)."""
+    dimensions, attributes = _profiled(f)
     return Product(
         sku=sku,
         name=f.name,
@@ -44,7 +66,7 @@ def product_from_fields(sku: str, f: ProductFields) -> Product:
         grade=f.grade,
         form=f.form,
         density_kg_m3=f.density_kg_m3,
-        dimensions_mm=dict(f.dimensions_mm),
+        dimensions_mm=dimensions,
         stock_unit=f.stock_unit,
         piece_name=f.piece_name or default_piece_name(f.form),
         piece_content=_quantity(f.piece_content),
@@ -61,7 +83,7 @@ def product_from_fields(sku: str, f: ProductFields) -> Product:
         ),
         cut_fee=f.cut_fee,
         lead_time_days=f.lead_time_days,
-        attributes=dict(f.attributes),
+        attributes=attributes,
         description=f.description,
         active=f.active,
     )
@@ -86,7 +108,7 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
     if stored is None:
         raise NotFound(f"no product with SKU '{sku}'")
     changes = patch.model_dump(exclude_unset=True)
-    nullable = {"cut_fee", "min_order", "increment", "piece_name", "piece_content"}
+    nullable = {"cut_fee", "min_order", "increment", "piece_name", "piece_content", "profile"}
     nulls = [
         FieldProblem(k, "may not be null; leave it out to keep the current value")
         for k, v in changes.items()
@@ -96,6 +118,10 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
         raise InvalidInput.from_problems(nulls)
     current = ProductFields.model_validate(product_fields(stored.product))
     merged = current.model_copy(update={k: getattr(patch, k) for k in changes})
+    if "profile" in changes and patch.profile is None:  # dropped: the dimensions are the product's own again
+        merged = merged.model_copy(
+            update={"attributes": {k: v for k, v in merged.attributes.items() if k != "profile"}}
+        )
     product = normalise(product_from_fields(sku, merged))
     repo.update_product(conn, stored.id, product)
     search_index.reindex(conn, [stored.id])
@@ -135,6 +161,7 @@ def product_fields(p: Product) -> dict[str, Any]:
         "family": p.family,
         "grade": p.grade,
         "form": p.form,
+        "profile": p.attributes.get("profile"),
         "density_kg_m3": p.density_kg_m3,
         "dimensions_mm": p.dimensions_mm,
         "stock_unit": p.stock_unit,
@@ -173,7 +200,10 @@ def get_product_view(conn: Connection, *, sku: str) -> ProductView:
     return ProductView(
         stored=stored,
         units=sellable_units(physics),
-        physics={f"{name}_kg": figures[name] for name in ("mass_per_m", "mass_per_m2", "mass_per_piece")},
+        physics={
+            **{f"{name}_kg": figures[name] for name in ("mass_per_m", "mass_per_m2", "mass_per_piece")},
+            "corner_rule": corner_rule(physics),
+        },
         levels=levels,
     )
 

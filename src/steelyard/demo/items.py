@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from steelyard.demo.profiles import FLAT_FORMS, PROFILE_SKU_FORMS, RADII, flat_thickness
 from steelyard.demo.shapes import f, section_mm2, shape, sizes
 from steelyard.demo.tables import FAMILY_INFO, FORM_CODES, FORM_WORDS, GRADES, PACKS, STANDARDS, Grade
 from steelyard.demo.variants import Option, axes, cut_sizes, lengths
 
-BARS = frozenset({"round_bar", "square_bar", "flat_bar", "hex_bar", "angle"})
+BARS = frozenset({"round_bar", "square_bar", "flat_bar", "hex_bar", "angle", "channel", "tee", "hollow_bar"})
+SHEETS = frozenset({"sheet", "plate", *FLAT_FORMS})
 PACKED_FORMS = frozenset({"ingot", "granules", "powder", "liquid", "bulk"})
 
 
@@ -46,6 +48,8 @@ class Item:
     tiers: tuple[tuple[str, str], ...]  # min quantities (value, unit); the first is ("0", stock unit)
     cut_fee: str | None
     supply: str  # how it is sold, for the description
+    profile: str = ""  # the designation the API fills the dimensions from ("" none)
+    content: tuple[str, str] | None = None  # what one piece holds when the dimensions do not say (25 kg a bag)
 
 
 def form_factor(grade: Grade, form: str, d: dict[str, str]) -> int:
@@ -72,6 +76,14 @@ def form_factor(grade: Grade, form: str, d: dict[str, str]) -> int:
         "square_tube": 1080,
         "angle": 1000,
         "beam": 950,
+        "channel": 980,
+        "rectangular_tube": 1080,
+        "tee": 1150,
+        "hollow_bar": 1200,
+        "threaded_rod": 1600,
+        "chequer_plate": 1120,
+        "expanded_sheet": 1500,
+        "perforated_sheet": 1700,
     }.get(form, 1000)
 
 
@@ -90,8 +102,16 @@ def stock_mode(grade: Grade, form: str) -> tuple[str, str | None]:
         return "m", None
     if form == "wire":
         return "kg", "coil"
-    if form in ("board", "timber_beam"):
-        return "piece", None
+    if form in ("board", "timber_beam", "expanded_sheet", "perforated_sheet"):
+        return "piece", ("sheet" if form.endswith("sheet") else None)
+    if form == "chequer_plate":
+        return "kg", "sheet"
+    if form == "threaded_rod":
+        return "piece", "rod"
+    if form in ("channel", "tee", "hollow_bar"):
+        return "kg", "bar"
+    if form == "rectangular_tube":
+        return "m", None
     if family == "plastic":
         return ("piece", "bar") if form == "round_bar" else ("m", None)
     if form == "beam":
@@ -119,6 +139,7 @@ def base_attrs(grade: Grade, form: str, profile: str) -> list[tuple[str, str]]:
 
 LONG_FORMS = frozenset(
     {"round_bar", "square_bar", "flat_bar", "hex_bar", "tube", "pipe", "square_tube", "angle", "beam"}
+    | {"channel", "rectangular_tube", "tee", "hollow_bar", "threaded_rod"}
 )
 
 
@@ -147,13 +168,15 @@ def geometry_item(grade: Grade, form: str, dims: tuple[tuple[str, str], ...], pr
     stock_unit, piece_name = stock_mode(grade, form)
     mass_m = section_mm2(form, d) * density / 1e6
     mass_m2 = f(d["thickness"]) * density / 1000 if form in ("sheet", "plate", "coil", "foil") else 0.0
+    if form in FLAT_FORMS:
+        mass_m2 = flat_thickness(form, d) * density / 1000
     length = f(d["length"]) / 1000 if "length" in d else 0.0
-    flat = form in ("sheet", "plate")
+    flat = form in SHEETS
     mass_piece = mass_m2 * f(d["width"]) * f(d["length"]) / 1e6 if flat else mass_m * length
     # variants: cut blanks from the first sheet format; other stock lengths and cut lengths of long products
     cuts: tuple[Option, ...] = ()
     sku_stem = ""
-    if form in ("sheet", "plate") and first_format:
+    if flat and first_format:
         cuts = cut_sizes(int(d["width"]), int(d["length"]))
     elif form in LONG_FORMS:
         cuts = lengths(int(d["length"]))
@@ -178,7 +201,7 @@ def geometry_item(grade: Grade, form: str, dims: tuple[tuple[str, str], ...], pr
         to_stock, step, lots, remnant = 1.0, 1000.0, 30, True
         min_order = ("1", "t")
         tiers = (("0", "kg"), ("5", "t"), ("20", "t"))
-        supply = f"sold by weight, coils of 3 to 8 t ({mass_m2:.2f} kg/m²)"
+        supply = f"sold by weight, coils of 3 to 8 t, about 5 t a coil ({mass_m2:.2f} kg/m²)"
     elif form == "foil":
         to_stock, step, lots, remnant = 1.0, 50.0, 30, True
         min_order = ("25", "kg")
@@ -198,8 +221,12 @@ def geometry_item(grade: Grade, form: str, dims: tuple[tuple[str, str], ...], pr
             supply = f"sold by weight ({mass_m2:.2f} kg/m², {mass_piece:.2f} kg per {piece_name or 'piece'})"
         else:
             supply, step, lots = long_supply(stock_unit, piece_name, mass_m, d["length"])
-    head = f"{grade.label} {FORM_WORDS[form]}" if grade.label else (f"{fam.display} {FORM_WORDS[form]} {grade.grade}")
-    size_code = "X".join(v for _, v in dims) if not profile else profile.replace(" ", "") + "X" + d["length"]
+    words = "unequal angle" if form == "angle" and "height" in d else FORM_WORDS[form]
+    head = f"{grade.label} {words}" if grade.label else f"{fam.display} {words} {grade.grade}"
+    if form in PROFILE_SKU_FORMS and profile:
+        size_code = profile.replace(" ", "").upper() + "X" + d["length"]
+    else:  # the sizes the trade names it by; radii and slopes are the standard's, not part of the name
+        size_code = "X".join(v for k, v in dims if k not in RADII)
     sku = f"{fam.prefix}-{grade.code}-{FORM_CODES[form]}-{size_code}"
     if form in LONG_FORMS:
         sku_stem = sku[: -len(d["length"])]
@@ -230,6 +257,8 @@ def geometry_item(grade: Grade, form: str, dims: tuple[tuple[str, str], ...], pr
         tiers=tiers,
         cut_fee=cut_fee,
         supply=supply,
+        profile=profile,
+        content=("5", "t") if form == "coil" else ("25", "kg") if form == "wire" else None,
     )
 
 
@@ -278,6 +307,7 @@ def packed_items(grade: Grade, form: str) -> list[Item]:
                 tiers=pack.tiers,
                 cut_fee=None,
                 supply=f"supplied in {pack.packaging}, {sold}",
+                content=pack.content,
             )
         )
     return items

@@ -86,6 +86,7 @@ def _product(item: Item, choice: tuple[int, ...], rng: random.Random) -> dict[st
     min_order, increment = item.min_order, item.increment
     to_stock, step, lots, remnant = item.to_stock, item.stock_step, item.stock_lots, item.remnant
     tiers = item.tiers
+    content = item.content
     size_text, supply = item.shape, item.supply
     if stock_length:
         dims["length"] = str(stock_length)
@@ -104,12 +105,12 @@ def _product(item: Item, choice: tuple[int, ...], rng: random.Random) -> dict[st
             piece_name = "bar" if item.form in BARS else None
         size_text = shape(item.form, dims, attributes.get("profile", ""))
         labels.append("cut to size" if len(cut) == 2 else "cut to length")
-        stock_unit, min_order, increment = "piece", None, None
+        stock_unit, min_order, increment, content = "piece", None, None, None
         to_stock, step, lots, remnant = mass, 1.0, (10 if mass > 100 else 40), False
         tiers = (("0", "piece"), ("5", "piece"), ("25", "piece"))
         supply = f"cut piece, sold by the piece ({mass:.2f} kg each)"
     elif increment_kg:
-        min_order = increment = (str(increment_kg), "kg")
+        min_order = increment = content = (str(increment_kg), "kg")
         step, lots = float(increment_kg), max(4, 2000 // increment_kg)
 
     # name and description
@@ -179,10 +180,12 @@ def _product(item: Item, choice: tuple[int, ...], rng: random.Random) -> dict[st
         "family": family,
         "grade": grade.grade,
         "form": item.form,
+        **({"profile": item.profile} if item.profile else {}),
         "density_kg_m3": grade.density,
         "dimensions_mm": dims,
         "stock_unit": stock_unit,
         "piece_name": piece_name,
+        "piece_content": None if content is None else {"value": content[0], "unit": content[1]},
         "min_order": None if min_order is None else {"value": min_order[0], "unit": min_order[1]},
         "increment": None if increment is None else {"value": increment[0], "unit": increment[1]},
         "price": {"currency": "EUR", "tiers": tier_list},

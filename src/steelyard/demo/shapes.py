@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 
+from steelyard.demo.profiles import SECTION_FORMS, Dims, profile_shape, profile_sizes
+from steelyard.demo.profiles import section_mm2 as real_section_mm2
 from steelyard.demo.tables import SIZES as S
 from steelyard.demo.tables import Grade
-
-Dims = tuple[tuple[str, str], ...]
 
 
 def f(text: str) -> float:
@@ -19,6 +19,8 @@ def f(text: str) -> float:
 
 def section_mm2(form: str, d: dict[str, str]) -> float:
     """Cross-section in mm2 of a long product (0 when it has none)."""
+    if form in SECTION_FORMS:
+        return real_section_mm2(form, d)
     if form in ("round_bar", "wire"):
         return math.pi * f(d["diameter"]) ** 2 / 4
     if form == "square_bar":
@@ -30,15 +32,6 @@ def section_mm2(form: str, d: dict[str, str]) -> float:
     if form in ("tube", "pipe"):
         od, wall = f(d["outer_diameter"]), f(d["wall"])
         return math.pi * (od**2 - (od - 2 * wall) ** 2) / 4
-    if form == "square_tube":
-        w, wall = f(d["width"]), f(d["wall"])
-        return w**2 - (w - 2 * wall) ** 2
-    if form == "angle":
-        w, t = f(d["width"]), f(d["thickness"])
-        return t * (2 * w - t)
-    if form == "beam":
-        h, b, tf, tw = f(d["height"]), f(d["width"]), f(d["thickness"]), f(d["wall"])
-        return 2 * b * tf + (h - 2 * tf) * tw
     if form in ("coil", "strip", "foil") and "width" in d:
         return f(d["thickness"]) * f(d["width"])
     return 0.0
@@ -47,6 +40,9 @@ def section_mm2(form: str, d: dict[str, str]) -> float:
 def shape(form: str, d: dict[str, str], profile: str = "") -> str:
     """The dimensions as a supplier's catalogue writes them."""
     length = f" x {d['length']}" if "length" in d else ""
+    special = profile_shape(form, d, profile, length)
+    if special is not None:
+        return special
     if form in ("sheet", "plate", "board", "timber_beam"):
         return f"{d['thickness']} x {d['width']}{length} mm"
     if form in ("coil", "strip", "foil"):
@@ -63,10 +59,6 @@ def shape(form: str, d: dict[str, str], profile: str = "") -> str:
         return f"{d['outer_diameter']} x {d['wall']}{length} mm"
     if form == "square_tube":
         return f"{d['width']} x {d['width']} x {d['wall']}{length} mm"
-    if form == "angle":
-        return f"{d['width']} x {d['width']} x {d['thickness']}{length} mm"
-    if form == "beam":
-        return f"{profile}{length} mm"
     return ""
 
 
@@ -91,6 +83,9 @@ def sizes(grade: Grade, form: str) -> list[tuple[Dims, str]]:
     def add(*pairs: tuple[str, str], profile: str = "") -> None:
         out.append((pairs, profile))
 
+    designated = profile_sizes(grade, form, "1000" if form == "threaded_rod" else length)
+    if designated is not None:
+        return designated
     if form == "sheet":
         if family == "timber":
             for t in S["panel_thickness"]:
@@ -161,9 +156,6 @@ def sizes(grade: Grade, form: str) -> list[tuple[Dims, str]]:
     elif form == "angle":
         for w, t in S["angles"]:
             add(("width", w), ("thickness", t), ("length", length))
-    elif form == "beam":
-        for name, h, b, tf, tw in S["beams"]:
-            add(("height", h), ("width", b), ("thickness", tf), ("wall", tw), ("length", length), profile=name)
     elif form == "wire":
         for d in S["wire_diameters"]:
             add(("diameter", d))

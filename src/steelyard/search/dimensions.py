@@ -38,6 +38,7 @@ _UNIT = r"mm|cm|m|in|inch|inches|ft|\""
 _COMPOUND = re.compile(rf"^(?:{_NUMBER})(?:{_UNIT})?(?:x(?:{_NUMBER})(?:{_UNIT})?)*$")
 _ATOM = re.compile(rf"({_NUMBER})|(x)|({_UNIT})")
 _SEPARATORS = frozenset({"x", "\u00d7", "*"})
+_THREAD = re.compile(r"^m(\d{1,3}(?:\.\d+)?)$")  # a metric thread, ISO 261: M12 is 12 mm across
 MAX_MM = Decimal(1_000_000)  # a kilometre: anything larger is not a dimension of a product
 MICRON = Decimal("0.001")
 
@@ -79,6 +80,8 @@ def _atoms(tokens: list[str], taken: set[int]) -> list[_Atom | None]:
             atoms.append(_Atom("x", token, i))
         elif token in MM_PER_UNIT:
             atoms.append(_Atom("unit", token, i))
+        elif thread := _THREAD.match(token):
+            atoms += [_Atom("num", thread[1], i), _Atom("unit", "mm", i)]
         elif _COMPOUND.match(token):
             for m in _ATOM.finditer(token):
                 number, cross, unit = m.groups()
@@ -198,12 +201,20 @@ _HOLLOW: Readings = {
     3: (("width", "width", "wall"),),
     4: (("width", "width", "wall", "length"),),
 }
-_ANGLE: Readings = {
+_ANGLE: Readings = {  # an unequal angle's second leg is its height: L 60x40x6
     1: (("width",),),
-    2: (("width", "thickness"), ("width", "width")),
-    3: (("width", "width", "thickness"),),
-    4: (("width", "width", "thickness", "length"),),
+    2: (("width", "thickness"), ("width", "width"), ("width", "height")),
+    3: (("width", "width", "thickness"), ("width", "height", "thickness")),
+    4: (("width", "width", "thickness", "length"), ("width", "height", "thickness", "length")),
 }
+_RHS: Readings = {
+    1: (("height",), ("width",)),
+    2: (("height", "width"),),
+    3: (("height", "width", "wall"),),
+    4: (("height", "width", "wall", "length"),),
+}
+_TEE: Readings = {1: (("height",),), 2: (("height", "width"),), 3: (("height", "width", "thickness"),)}
+_HOLLOW_BAR: Readings = {1: (("outer_diameter",),), 2: (("outer_diameter", "length"),)}
 _BEAM: Readings = {1: (("height",),), 2: (("height", "width"), ("height", "length"))}
 _BOARD: Readings = {
     1: (("thickness",), ("width",)),
@@ -228,6 +239,14 @@ ASSIGNMENTS: dict[str, Readings] = {
     "square_tube": _HOLLOW,
     "angle": _ANGLE,
     "beam": _BEAM,
+    "channel": _BEAM,
+    "rectangular_tube": _RHS,
+    "tee": _TEE,
+    "hollow_bar": _HOLLOW_BAR,
+    "threaded_rod": _ROUND,
+    "chequer_plate": _FLAT,
+    "expanded_sheet": _FLAT,
+    "perforated_sheet": _FLAT,
 }
 
 

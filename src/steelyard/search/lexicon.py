@@ -28,10 +28,20 @@ FORM_WORDS: dict[str, frozenset[str]] = {compact(form): frozenset({form}) for fo
     "ipe": frozenset({"beam"}),
     "hea": frozenset({"beam"}),
     "heb": frozenset({"beam"}),
+    "hem": frozenset({"beam"}),
+    "upn": frozenset({"channel"}),
+    "unp": frozenset({"channel"}),
+    "upe": frozenset({"channel"}),
     "sheetmetal": frozenset({"sheet"}),
-    "tread": frozenset({"plate"}),
+    "tread": frozenset({"chequer_plate"}),
+    "chequer": frozenset({"chequer_plate"}),
+    "checker": frozenset({"chequer_plate"}),
+    "expanded": frozenset({"expanded_sheet"}),
+    "perforated": frozenset({"perforated_sheet"}),
+    "threaded": frozenset({"threaded_rod"}),
 }
-PROFILE_WORDS = frozenset({"ipe", "hea", "heb"})  # also searched as words: they name the profile series
+# also searched as words: they name the profile series (UPN and UPE are both channels)
+PROFILE_WORDS = frozenset({"ipe", "hea", "heb", "hem", "upn", "unp", "upe"})
 _SUFFIX = re.compile(r"[-+]")
 
 

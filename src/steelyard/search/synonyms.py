@@ -47,11 +47,19 @@ round bar, rod, round rod, bar stock, round
 square bar, square rod
 flat bar, flat, flats, flat strip
 hex bar, hexagon bar, hex, hexagon, hexagonal bar
-tube, tubing, round tube
+tube, tubing, round tube, chs, circular hollow section
 pipe, piping
-square tube, box section, shs, rhs, square hollow section, hollow section, square tubing
-angle, equal angle, angle iron, angle bar, l profile
+square tube, box section, shs, square hollow section, hollow section, square tubing
+rectangular tube, rhs, rectangular hollow section, rectangular tubing, rectangular box section
+angle, equal angle, unequal angle, angle iron, angle bar, l profile
 beam, girder, joist, i beam, h beam
+channel, u channel, channel iron, u profile, u section, c channel
+tee, tee bar, t bar, tee section, t section, t profile
+hollow bar, hollow round bar, bored bar
+chequer plate, checker plate, chequered plate, checkered plate, tread plate, treadplate, floor plate, durbar
+expanded sheet, expanded metal, expanded mesh, expamet
+perforated sheet, perforated plate, perforated metal, perf sheet
+threaded rod, studding, all thread, allthread, threaded bar, stud bar
 board, plank, planks
 granules, granulate, pellets, granular
 """

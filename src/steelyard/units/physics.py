@@ -30,15 +30,19 @@ from steelyard.units.forms import FORMS
 from steelyard.units.forms import dimension_problems as _dimension_problems
 from steelyard.units.quantity import Quantity
 from steelyard.units.registry import CONTEXT, FACTORS, UNITS, Kind, parse_unit, tidy
+from steelyard.units.sections import rules as sections
+from steelyard.units.sections.geometry import PI as PI  # one pi for every section
 
-PI: Final = Decimal("3.14159265358979323846264338327950288419716939937510")
 _C: Final = CONTEXT
 _QUARTER_PI: Final = _C.divide(PI, 4)
 _HALF_SQRT3: Final = _C.divide(_C.sqrt(Decimal(3)), 2)
 _MM: Final = Decimal("1E-3")
 _MM2: Final = Decimal("1E-6")
 _MM3: Final = Decimal("1E-9")
-_LONG_SECTIONS: Final = frozenset({"round", "square", "rect", "hex", "tube", "sqtube", "angle", "ibeam", "strip"})
+_LONG_SECTIONS: Final = frozenset(
+    {"round", "square", "rect", "hex", "tube", "sqtube", "angle", "ibeam", "strip", *sections.SECTIONS}
+)
+_FLAT_SECTIONS: Final = frozenset({"sheet", "strip", *sections.FLAT})
 _TWO: Final = Decimal(2)
 _FOUR: Final = Decimal(4)
 
@@ -69,6 +73,7 @@ class _Model:
     mass_per_m: Decimal | None
     mass_per_m2: Decimal | None
     mass_per_piece: Decimal | None
+    corner_rule: str | None  # what the mass assumes that the dimensions did not say (corner radii, thread pitch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,15 +153,8 @@ def cross_section_mm2(section: str, d: Mapping[str, Decimal]) -> Decimal:
         return mul(_HALF_SQRT3, d["width"], d["width"])
     if section == "tube":  # pi (D^2 - (D - 2w)^2) / 4, factored to avoid cancelling digits
         return mul(PI, d["wall"], sub(d["outer_diameter"], d["wall"]))
-    if section == "sqtube":  # w^2 - (w - 2t)^2
-        return mul(_FOUR, d["wall"], sub(d["width"], d["wall"]))
-    if section == "angle":
-        return mul(d["thickness"], sub(mul(_TWO, d["width"]), d["thickness"]))
-    if section == "ibeam":  # two flanges and the web between them
-        flanges = mul(_TWO, d["width"], d["thickness"])
-        web = mul(sub(d["height"], mul(_TWO, d["thickness"])), d["wall"])
-        return _C.add(flanges, web)
-    raise ValueError(f"section '{section}' has no cross-section")
+    # sections with corners: root and toe radii, hollow-section corner radii (steelyard.units.sections)
+    return sections.area_mm2(section, d)
 
 
 def _problems(p: Physics) -> list[FieldProblem]:
@@ -179,14 +177,16 @@ def _build(p: Physics, names: tuple[str, ...]) -> _Model:
     """Derive the links between kinds, the ratio of every sellable unit and the product-page figures."""
     spec, dims, density, content = FORMS[p.form], p.dimensions_mm, p.density_kg_m3, p.piece_content
     section = spec.section
-    thickness = dims["thickness"] if section in ("sheet", "strip") else None
+    thickness: Decimal | None = None
+    if section in _FLAT_SECTIONS:
+        thickness = sections.effective_thickness(section, dims)
     by_length = section in _LONG_SECTIONS or (
         section == "sheet" and "width" in dims and "length" not in spec.required  # coil, foil: linear metres
     )
     cross = cross_section_mm2(section, dims) if by_length else None
     piece_mm3: Decimal | None = None
-    if section == "sheet" and "width" in dims and "length" in dims:
-        piece_mm3 = _product(dims["thickness"], dims["width"], dims["length"])
+    if thickness is not None and section != "strip" and "width" in dims and "length" in dims:
+        piece_mm3 = _product(thickness, dims["width"], dims["length"])
     elif cross is not None and "length" in dims:
         piece_mm3 = _C.multiply(cross, dims["length"])
     if piece_mm3 is not None and content is not None:
@@ -246,6 +246,7 @@ def _build(p: Physics, names: tuple[str, ...]) -> _Model:
         mass_per_m=None if density is None or cross is None else _product(density, cross, _MM2),
         mass_per_m2=None if density is None or thickness is None else _product(density, thickness, _MM),
         mass_per_piece=piece_mass,
+        corner_rule=sections.corner_rule(section, dims),
     )
 
 
@@ -258,9 +259,10 @@ def _reasons(p: Physics, section: str, piece: str, known: set[Kind], linked: set
         "width are sold by length",
         Kind.AREA: "only flat products (sheet, plate, coil, foil, strip) are sold by area",
         Kind.COUNT: (
-            f"one {piece} has no set content (such as 25 kg per {piece})"
+            f"one {piece} has no set content: the product needs a piece_content (such as 25 kg per {piece})"
             if section == "none"
-            else f"the size of one {piece} is not known (its dimensions give no length)"
+            else f"the size of one {piece} is not known: the product needs a length in dimensions_mm or a "
+            f"piece_content (such as 5 t per {piece})"
         ),
     }
     if p.stock_unit == "piece" and Kind.COUNT not in known:
@@ -323,6 +325,11 @@ def weight_kg(physics: Physics, quantity: Quantity) -> Decimal | None:
             _ratio(physics, quantity.unit, "quantity.unit")
         return None
     return convert_for(physics, quantity, "kg")
+
+
+def corner_rule(physics: Physics) -> str | None:
+    """What this product's mass assumes that its dimensions did not say (e.g. EN 10219-2 corner radii)."""
+    return physics._model.corner_rule
 
 
 def describe(physics: Physics, places: int | None = None) -> dict[str, Decimal | None]:

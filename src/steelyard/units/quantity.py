@@ -12,3 +12,10 @@ class Quantity:
 
     value: Decimal
     unit: str
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation without exponent or trailing zeros: 1250.500000 -> '1250.5', 1E+3 -> '1000'."""
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")

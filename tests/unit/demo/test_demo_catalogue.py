@@ -70,6 +70,14 @@ EVERY_FORM = {
     "powder",
     "liquid",
     "bulk",
+    "channel",
+    "rectangular_tube",
+    "tee",
+    "hollow_bar",
+    "chequer_plate",
+    "expanded_sheet",
+    "perforated_sheet",
+    "threaded_rod",
 }
 
 
@@ -308,11 +316,13 @@ def test_standard_sizes(by_sku: dict[str, dict[str, Any]], first_2000: list[dict
     }
     assert "ST-S235JR-PL-12.7X1500X3000" in by_sku  # 1/2 inch plate
     ipe = by_sku["ST-S235JR-BM-IPE200X12000"]
-    assert ipe["dimensions_mm"] == {
+    assert ipe["profile"] == "IPE 200"
+    assert ipe["dimensions_mm"] == {  # EN 10365, with its root radius
         "height": "200",
         "width": "100",
         "thickness": "8.5",
         "wall": "5.6",
+        "root_radius": "12",
         "length": "12000",
     }
     ipes = {p["attributes"]["profile"] for p in first_2000 if p["form"] == "beam"}
@@ -355,6 +365,31 @@ def test_stock_units_and_packaging(first_2000: list[dict[str, Any]]) -> None:
     cement = [p for p in first_2000 if p["grade"] == "CEM I 42.5 R" and p["piece_name"] == "bag"]
     assert cement and all(p["increment"] == p["min_order"] == {"value": "25", "unit": "kg"} for p in cement)
     assert any(p["stock_unit"] == "t" for p in first_2000 if p["family"] == "bulk")
+
+
+def test_bags_drums_and_coils_say_what_one_holds(first_2000: list[dict[str, Any]]) -> None:
+    """So that "3 bags", "2 drums" and "3 coils" can be ordered (SPEC 12: piece_content)."""
+    contents = {
+        p["piece_name"]: p["piece_content"] for p in first_2000 if p["piece_name"] in ("bag", "drum", "coil")
+    }
+    assert contents["bag"] == {"value": "25", "unit": "kg"}
+    assert contents["drum"] == {"value": "200", "unit": "L"}
+    coils = [p for p in first_2000 if p["piece_name"] == "coil"]
+    assert coils and all(p["piece_content"] is not None for p in coils)
+    wire = [p for p in first_2000 if p["form"] == "wire" and p["increment"]]
+    assert wire and all(p["piece_content"] == p["increment"] for p in wire)  # one coil is the coil weight
+
+
+def test_sections_come_by_designation_with_real_sizes(by_sku: dict[str, dict[str, Any]]) -> None:
+    profiled = {p["profile"]: p for p in by_sku.values() if p.get("profile")}
+    assert {"UPN 100", "UPE 120", "L 60x40x6", "T 50x50x6", "RHS 60x40x3 EN 10219-2", "SHS 40x40x3 EN 10219-2"} <= set(
+        profiled
+    )
+    assert profiled["UPN 100"]["dimensions_mm"]["toe_radius"] == "4.5"
+    chequer = [p for p in by_sku.values() if p["form"] == "chequer_plate" and p["family"] == "steel"]
+    assert {p["dimensions_mm"]["thickness"] for p in chequer} >= {"3", "5", "8"}
+    rods = {p["dimensions_mm"]["diameter"] for p in by_sku.values() if p["form"] == "threaded_rod"}
+    assert {"8", "10", "12", "16", "20"} <= rods
 
 
 def test_some_stock_is_empty_and_most_is_not(first_2000: list[dict[str, Any]]) -> None:

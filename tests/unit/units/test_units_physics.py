@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from steelyard.errors import InvalidInput, UnitError
 from steelyard.units import (
     CONTEXT,
+    PI,
     UNITS,
     Physics,
     Quantity,
@@ -77,13 +78,17 @@ def test_published_weights(physics: Physics, figure: str, places: int | None, ex
     [
         ("square", dims(width="20"), "400"),
         ("rect", dims(width="50", thickness="6"), "300"),
-        ("sqtube", dims(width="40", wall="3"), "444"),  # 40^2 - 34^2
-        ("angle", dims(width="50", thickness="5"), "475"),  # 5 (100 - 5)
-        ("ibeam", dims(height="200", width="100", thickness="8.5", wall="5.6"), "2724.8"),  # IPE 200
+        ("angle", dims(width="50", thickness="5"), "475"),  # 5 (100 - 5), sharp corners when no radii are given
+        ("angle", dims(width="60", height="40", thickness="6"), "564"),  # 6 (100 - 6): the second leg counts
+        ("ibeam", dims(height="200", width="100", thickness="8.5", wall="5.6"), "2724.8"),  # IPE 200, sharp
+        ("hollow", dims(outer_diameter="50", inner_diameter="30"), None),
     ],
 )
-def test_exact_cross_sections(section: str, dimensions: dict[str, Decimal], area: str) -> None:
-    assert cross_section_mm2(section, dimensions) == D(area)
+def test_exact_cross_sections(section: str, dimensions: dict[str, Decimal], area: str | None) -> None:
+    if area is None:  # pi (50^2 - 30^2) / 4 = 400 pi
+        assert abs(cross_section_mm2(section, dimensions) - CONTEXT.multiply(400, PI)) < D("1E-28")
+    else:
+        assert cross_section_mm2(section, dimensions) == D(area)
 
 
 _sizes = st.decimals(min_value=D("0.5"), max_value=D("500"), places=2)
@@ -95,11 +100,13 @@ def test_cross_sections_match_float_formulas(a: Decimal, b: Decimal, c: Decimal,
     if small * 2 >= big:
         small = big / 4
     f_big, f_small = float(big), float(small)
+    ro = f_small * (2 if f_small <= 6 else 2.5 if f_small <= 10 else 3)  # EN 10219-2 corners when none are given
+    corners = (4 - math.pi) * (ro**2 - (ro - f_small) ** 2)
     checks = {
         ("round", "diameter"): math.pi * f_big**2 / 4,
         ("hex", "width"): 2 * math.sqrt(3) * (f_big / 2) ** 2,  # 2 sqrt(3) r^2, r the inradius
         ("tube", "outer_diameter"): math.pi * (f_big**2 - (f_big - 2 * f_small) ** 2) / 4,
-        ("sqtube", "width"): f_big**2 - (f_big - 2 * f_small) ** 2,
+        ("sqtube", "width"): f_big**2 - (f_big - 2 * f_small) ** 2 - corners,
         ("angle", "width"): f_big * f_small + (f_big - f_small) * f_small,  # two legs, corner counted once
     }
     for (section, size), expected in checks.items():
@@ -110,6 +117,16 @@ def test_cross_sections_match_float_formulas(a: Decimal, b: Decimal, c: Decimal,
     f_height = float(height)
     outline = f_height * f_big - (f_big - f_small / 2) * (f_height - 2 * f_small)  # box minus the two gaps
     assert float(cross_section_mm2("ibeam", beam)) == pytest.approx(outline, rel=1e-12)
+    # the wave-2 sections, sharp where no radii are given
+    assert float(cross_section_mm2("channel", beam)) == pytest.approx(outline, rel=1e-12)  # same box less one gap
+    tee = {"height": height, "width": big, "thickness": small}
+    assert float(cross_section_mm2("tee", tee)) == pytest.approx(f_big * f_small + (f_height - f_small) * f_small)
+    rhs = {"height": height, "width": big, "wall": small}
+    expected_rhs = f_height * f_big - (f_height - 2 * f_small) * (f_big - 2 * f_small) - corners
+    assert float(cross_section_mm2("rhs", rhs)) == pytest.approx(expected_rhs, rel=1e-12)
+    bar = {"outer_diameter": big, "inner_diameter": big - small}
+    expected_bar = math.pi * (f_big**2 - (f_big - f_small) ** 2) / 4
+    assert float(cross_section_mm2("hollow", bar)) == pytest.approx(expected_bar, rel=1e-12)
 
 
 # -- conversions across kinds -------------------------------------------------------------------------
@@ -201,7 +218,7 @@ def test_sellable_units(physics: Physics, units: list[str]) -> None:
         (GRANULES, "2 m", "kg", "quantity.unit", ["m (length)", "long products"]),
         (GRANULES, "2 bags", "kg", "quantity.unit", ["piece (count)", "no set content"]),
         (ALU_SHEET, "2 m", "kg", "quantity.unit", ["m (length)", "sold by length"]),
-        (COIL, "1 coil", "kg", "quantity.unit", ["piece (count)", "no length"]),
+        (COIL, "1 coil", "kg", "quantity.unit", ["piece (count)", "needs a length", "piece_content"]),
         (
             Physics("coil", STEEL, dims(thickness="1", width="1250"), stock_unit="coil"),
             "1 t",
@@ -343,6 +360,30 @@ PRODUCTS = {
     "liquid": ACID,
     "cement bags": CEMENT_BAGS,
     "sheet without density": Physics("sheet", None, dims(thickness="2", width="1000", length="2000"), stock_unit="m2"),
+    # the wave-2 forms, with the dimensions their designations fill
+    "channel UPN 100": Physics(
+        "channel",
+        STEEL,
+        dims(height="100", width="50", thickness="8.5", wall="6", root_radius="8.5", toe_radius="4.5", flange_slope="8")
+        | dims(length="6000"),
+        stock_unit="kg",
+    ),
+    "rhs 60x40x3": Physics(
+        "rectangular_tube", STEEL, dims(height="60", width="40", wall="3", length="6000"), stock_unit="m"
+    ),
+    "angle 60x40x6": Physics(
+        "angle", STEEL, dims(width="60", height="40", thickness="6", root_radius="6", toe_radius="3"), stock_unit="m"
+    ),
+    "tee 50": Physics("tee", STEEL, dims(height="50", width="50", thickness="6", length="6000"), stock_unit="bar"),
+    "hollow bar": Physics("hollow_bar", D(8800), dims(outer_diameter="50", inner_diameter="30", length="3000")),
+    "threaded rod M12": Physics("threaded_rod", STEEL, dims(diameter="12", length="1000"), stock_unit="rod"),
+    "chequer plate 5": Physics("chequer_plate", STEEL, dims(thickness="5", width="1250", length="2500")),
+    "perforated sheet": Physics(
+        "perforated_sheet", STEEL, dims(thickness="2", width="1000", length="2000", open_area="40"), stock_unit="m2"
+    ),
+    "expanded sheet": Physics(
+        "expanded_sheet", D(2700), dims(thickness="1.5", width="1250", length="2500", open_area="60"), stock_unit="kg"
+    ),
 }
 PAIRS = [
     (name, a, b) for name, physics in PRODUCTS.items() for a in sellable_units(physics) for b in sellable_units(physics)
