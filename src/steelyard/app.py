@@ -172,8 +172,8 @@ def routers() -> list[APIRouter]:
     from steelyard.catalog.api import router as catalogue
     from steelyard.events.api import router as events
     from steelyard.inventory.api import router as inventory
-    from steelyard.ops.api import metrics_router
     from steelyard.io.api import router as imports
+    from steelyard.ops.api import metrics_router
     from steelyard.quotes.api import router as quotes
     from steelyard.search.api import router as search
     from steelyard.web.pages import router as pages
