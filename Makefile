@@ -21,10 +21,10 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed ## create .venv and install Steelyard with its dev tools
 
-run: install ## migrate, seed the demo catalogue if empty, serve on http://127.0.0.1:8000 (SQLite ./steelyard.db)
+run: install ## migrate, seed the demo catalogue if empty, serve on http://127.0.0.1:8000 (SQLite ./steelyard.db; local development: the staff cookie is not Secure)
 	$(BIN)/steelyard migrate
 	$(BIN)/steelyard seed --demo --if-empty
-	$(BIN)/steelyard serve --host $(HOST) --port $(PORT)
+	STEELYARD_SESSION_HTTPS_ONLY=$${STEELYARD_SESSION_HTTPS_ONLY:-false} $(BIN)/steelyard serve --host $(HOST) --port $(PORT)
 
 migrate: install ## upgrade the database to the newest schema
 	$(BIN)/steelyard migrate

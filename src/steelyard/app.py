@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def routers() -> list[APIRouter]:
     """Every router the service serves; each domain adds its own line."""
     from steelyard.access.api import router as accounts
+    from steelyard.access.tokens_api import router as tokens
     from steelyard.catalog.api import router as catalogue
     from steelyard.events.api import router as events
     from steelyard.inventory.api import router as inventory
@@ -184,6 +185,7 @@ def routers() -> list[APIRouter]:
         metrics_router(),
         catalogue,
         accounts,
+        tokens,
         quotes,
         inventory,
         imports,

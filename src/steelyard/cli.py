@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -259,10 +260,13 @@ def token_create(
     account: Annotated[
         int | None, typer.Option(help="customer account id; without it a new account of that name is made")
     ] = None,
+    expires_in_days: Annotated[
+        float | None, typer.Option(min=0.001, help="the token stops working this many days from now (default: never)")
+    ] = None,
 ) -> None:
     """Create a bearer token and print it as the last line (it is stored only as a hash)."""
     from steelyard.access.model import Role
-    from steelyard.access.service import create_account, create_token, get_account
+    from steelyard.access.service import create_account, create_token, get_account, token_id_of
     from steelyard.db import Database, make_engine
     from steelyard.errors import SteelyardError
 
@@ -280,13 +284,65 @@ def token_create(
             elif account_id is not None:
                 typer.echo("error: --account is only for customer tokens", err=True)
                 raise typer.Exit(2)
-            token = create_token(conn, role=Role(role.value), name=name, account_id=account_id)
+            expires_at = None if expires_in_days is None else datetime.now(UTC) + timedelta(days=expires_in_days)
+            token = create_token(conn, role=Role(role.value), name=name, account_id=account_id, expires_at=expires_at)
+            typer.echo(f"token {token_id_of(conn, token)} for {name} ({role.value})" + _until(expires_at))
     except SteelyardError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(2) from None
     finally:
         db.dispose()
     typer.echo(token)
+
+
+def _until(expires_at: datetime | None) -> str:
+    return "" if expires_at is None else f", expires {expires_at:%Y-%m-%d %H:%M} UTC"
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List every token: id, role, name, account, and whether it is live, expired or revoked (never the token)."""
+    from steelyard.access.service import list_tokens
+    from steelyard.db import Database, make_engine
+
+    db = Database(make_engine(get_settings().database_url, pool_size=1, max_overflow=0))
+    now = datetime.now(UTC)
+    try:
+        with db.read() as conn:
+            rows = list_tokens(conn, after_id=None, limit=1_000_000)
+    finally:
+        db.dispose()
+    for row in rows:
+        if row["revoked_at"] is not None:
+            state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}"
+        elif row["expires_at"] is not None and row["expires_at"] <= now:
+            state = f"expired {row['expires_at']:%Y-%m-%d %H:%M}"
+        else:
+            state = "live" + _until(row["expires_at"])
+        account = "" if row["account_id"] is None else f" account {row['account_id']}"
+        typer.echo(f"{row['id']}\t{row['role']}\t{row['name']}{account}\t{state}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[str, typer.Argument(help="the token's id (from `steelyard token list`), or the token itself")],
+) -> None:
+    """Revoke a token at once: requests with it answer 401 and every /staff sign-in made with it ends."""
+    from steelyard.access.service import revoke_token, token_id_of
+    from steelyard.db import Database, make_engine
+    from steelyard.errors import SteelyardError
+
+    db = Database(make_engine(get_settings().database_url, pool_size=1, max_overflow=0))
+    try:
+        with db.write() as conn:
+            token_id = int(token) if token.isdigit() and len(token) <= 9 else token_id_of(conn, token)
+            row = revoke_token(conn, token_id, datetime.now(UTC))
+    except SteelyardError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        db.dispose()
+    typer.echo(f"revoked token {row['id']} for {row['name']} ({row['role']})")
 
 
 if __name__ == "__main__":

@@ -81,8 +81,14 @@ class Settings(BaseSettings):
         description="signs the /staff session cookie; default: random per process (sign-ins end at a restart); set "
         "the same value in every process when serving with several workers or servers",
     )
-    session_https_only: bool = Field(False, description="mark the /staff session cookie Secure (serve over HTTPS)")
-    session_max_age_seconds: int = Field(8 * 3600, gt=0, description="a staff sign-in lasts this long")
+    session_https_only: bool = Field(
+        True,
+        description="mark the /staff session cookie Secure (browsers send it over HTTPS only); `make run` sets false "
+        "for local development over plain http",
+    )
+    session_max_age_seconds: int = Field(
+        8 * 3600, gt=0, description="a staff sign-in ends this long after it was made, however much it is used"
+    )
     import_max_bytes: int = Field(
         128 * 1024 * 1024, gt=0, description="largest file POST /api/v1/imports and the staff page accept (413 past it)"
     )

@@ -55,7 +55,11 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
 def site(database: tuple[str, str, str]) -> Iterator[Site]:
     """`steelyard serve --workers 2` on the database (events cross processes through the outbox)."""
     url, staff, customer = database
-    secret = {"STEELYARD_SESSION_SECRET": "browser-tests-session-secret-0123456789"}
+    # Plain http on 127.0.0.1, as `make run` serves: the staff cookie is not marked Secure there.
+    secret = {
+        "STEELYARD_SESSION_SECRET": "browser-tests-session-secret-0123456789",
+        "STEELYARD_SESSION_HTTPS_ONLY": "false",
+    }
     with running_server(url, workers=2, env=secret) as (base, _):
         served = Site(base=base, staff_token=staff, customer_token=customer)
         _add_test_products(served)

@@ -59,3 +59,24 @@ def test_seed_if_empty_seeds_once(db_url: str) -> None:
     assert first.returncode == 0 and "seeded 150 products" in first.stdout
     second = cli(db_url, "seed", "--demo", "--if-empty")
     assert second.returncode == 0 and "not seeding" in second.stdout
+
+
+def test_token_list_and_revoke_by_id_or_by_the_token_itself(db_url: str) -> None:
+    made = cli(db_url, "token", "create", "--role", "staff", "--name", "Temp", "--expires-in-days", "1")
+    assert made.returncode == 0, made.stderr
+    info, token = made.stdout.strip().splitlines()[-2:]
+    assert info.startswith("token ") and "expires" in info
+    token_id = info.split()[1]
+    other = cli(db_url, "token", "create", "--role", "admin", "--name", "Ops").stdout.strip().splitlines()[-1]
+    listed = cli(db_url, "token", "list").stdout
+    assert f"{token_id}\tstaff\tTemp\tlive, expires" in listed and token not in listed
+    revoked = cli(db_url, "token", "revoke", token_id)
+    assert revoked.returncode == 0 and f"revoked token {token_id} for Temp" in revoked.stdout
+    assert cli(db_url, "token", "revoke", other).returncode == 0  # by the token itself, e.g. a leaked one
+    db = Database(make_engine(db_url, pool_size=1, max_overflow=0))
+    with db.read() as conn:
+        assert resolve_token(conn, token) is None and resolve_token(conn, other) is None
+    db.dispose()
+    assert "revoked" in cli(db_url, "token", "list").stdout.splitlines()[0]
+    unknown = cli(db_url, "token", "revoke", "sy_nonsense")
+    assert unknown.returncode == 2 and "no such token" in unknown.stderr

@@ -91,3 +91,27 @@ class AccountOut(BaseModel):
             hold_limit_kg=row["hold_limit_kg"],
             created_at=row["created_at"],
         )
+
+
+class TokenOut(BaseModel):
+    """A token as admins see it: never the token itself, nor its hash."""
+
+    id: int
+    name: str
+    role: str
+    account_id: int | None
+    created_at: datetime
+    expires_at: datetime | None = Field(description="when it stops working; null: only when revoked")
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> TokenOut:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            role=row["role"],
+            account_id=row["account_id"],
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            revoked_at=row["revoked_at"],
+        )

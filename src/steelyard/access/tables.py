@@ -1,4 +1,4 @@
-"""Accounts and tokens (SQLAlchemy Core). Tokens are stored only as SHA-256 hashes."""
+"""Accounts, tokens and staff sessions (SQLAlchemy Core). Tokens and session ids are stored only as SHA-256 hashes."""
 
 from __future__ import annotations
 
@@ -32,4 +32,16 @@ tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("revoked_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),  # null: until revoked
+)
+
+# /staff sign-ins, kept server-side: the cookie carries only a random id, whose SHA-256 is the key here (a copy of
+# this table signs nobody in). Signing out deletes the row; revoking the token deletes all of its rows.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", Integer, ForeignKey("tokens.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),  # absolute: never moved by use
 )

@@ -1,12 +1,15 @@
 """`/staff`: sign in with a staff token, post stock movements, read a product's ledger, ship orders.
 
-The token lives only in the signed, HttpOnly, SameSite=Strict session cookie (path /staff), never in a URL or in
-JavaScript. Every POST carries the session's CSRF token; every page answer is `Cache-Control: no-store`.
+Signing in stores a session row server-side (access/sessions.py); the signed, HttpOnly, SameSite=Strict cookie
+(path /staff, Secure unless STEELYARD_SESSION_HTTPS_ONLY=false) carries only its random id, never the token.
+Signing out deletes the row, so a saved copy of the cookie signs nobody in. Every POST carries the session's CSRF
+token; every page answer is `Cache-Control: no-store`.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from steelyard.access.model import Principal
 from steelyard.api import DbDep
+from steelyard.config import Settings
 from steelyard.errors import SteelyardError
 from steelyard.web import views
 from steelyard.web.render import form_fields, page, plain
@@ -34,9 +38,9 @@ def csrf_ok(request: Request, fields: dict[str, str]) -> bool:
 
 
 def signed_in(request: Request, db: DbDep) -> Principal | None:
-    principal = views.staff_principal(db, request.session.get("token"))
+    principal = views.staff_principal(db, request.session.get("sid"))
     if principal is None:
-        request.session.pop("token", None)
+        request.session.pop("sid", None)
     return principal
 
 
@@ -80,19 +84,22 @@ async def sign_in(request: Request, db: DbDep) -> Response:
     fields = await form_fields(request)
     if not csrf_ok(request, fields):
         return signin_page(request, "The form had expired; sign in again.", status=403)
-    token = fields.get("token", "")
-    problem = views.sign_in_problem(db, token)
-    if problem is not None:
+    settings: Settings = request.app.state.settings
+    lifetime = timedelta(seconds=settings.session_max_age_seconds)
+    session_id, problem = views.sign_in(db, fields.get("token", ""), lifetime)
+    if session_id is None:
         return signin_page(request, problem, status=401)
+    views.sign_out(db, request.session.get("sid"))  # signing in again ends the session it replaces
     request.session.clear()
-    request.session.update(token=token, csrf=secrets.token_urlsafe(24))
+    request.session.update(sid=session_id, csrf=secrets.token_urlsafe(24))
     return RedirectResponse("/staff", status_code=303, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/signout")
-async def sign_out(request: Request) -> Response:
+async def sign_out(request: Request, db: DbDep) -> Response:
     fields = await form_fields(request)
     if csrf_ok(request, fields):
+        views.sign_out(db, request.session.get("sid"))
         request.session.clear()
     return RedirectResponse("/staff", status_code=303, headers={"Cache-Control": "no-store"})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from steelyard.access.model import Principal
 from steelyard.access.service import resolve_token
+from steelyard.access.sessions import end_session, session_principal, start_session
 from steelyard.catalog import service as catalog
 from steelyard.catalog.api import product_out
 from steelyard.config import Settings
@@ -188,13 +189,31 @@ def product_page(db: Database, sku: str) -> dict[str, Any] | None:
 # ---- staff --------------------------------------------------------------------------------------------------
 
 
-def staff_principal(db: Database, token: Any) -> Principal | None:
-    """Who the session's token belongs to, if it is a live staff or admin token."""
-    if not isinstance(token, str) or not token:
+def staff_principal(db: Database, session_id: Any) -> Principal | None:
+    """Who the session belongs to, if it is live and its token is a live staff or admin token."""
+    if not isinstance(session_id, str) or not session_id:
         return None
     with db.read() as conn:
-        principal = resolve_token(conn, token)
+        principal = session_principal(conn, session_id, datetime.now(UTC))
     return principal if principal is not None and principal.is_staff else None
+
+
+def sign_in(db: Database, token: str, lifetime: timedelta) -> tuple[str | None, str | None]:
+    """(session id, None) for a live staff or admin token, or (None, why it cannot sign in to /staff)."""
+    problem = sign_in_problem(db, token)
+    if problem is not None:
+        return None, problem
+    with db.write() as conn:
+        principal = resolve_token(conn, token)
+        if principal is None:  # revoked in the moment since it was checked
+            return None, "This token is unknown, expired or revoked."
+        return start_session(conn, token_id=principal.token_id, lifetime=lifetime, now=datetime.now(UTC)), None
+
+
+def sign_out(db: Database, session_id: Any) -> None:
+    if isinstance(session_id, str) and session_id:
+        with db.write() as conn:
+            end_session(conn, session_id)
 
 
 def sign_in_problem(db: Database, token: str) -> str | None:
@@ -204,7 +223,7 @@ def sign_in_problem(db: Database, token: str) -> str | None:
     with db.read() as conn:
         principal = resolve_token(conn, token)
     if principal is None:
-        return "This token is unknown or revoked. Create one with `steelyard token create --role staff`."
+        return "This token is unknown, expired or revoked. Create one with `steelyard token create --role staff`."
     if not principal.is_staff:
         return f"This is a {principal.role} token; the staff pages need a staff or admin token."
     return None
