@@ -72,14 +72,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def sweep_holds(db: Database, every_seconds: float) -> None:
-    """Give back expired holds now and then for ever, whether or not requests arrive (once at start-up too)."""
+    """Give back expired holds, and delete expired anonymous quotes, now and then for ever, whether or not requests
+    arrive (once at start-up too)."""
     from steelyard.inventory.holds import sweep
+    from steelyard.quotes.expiry import sweep_anonymous
 
     while True:
         try:
             released = await anyio.to_thread.run_sync(sweep, db, datetime.now(UTC))
+            await anyio.to_thread.run_sync(sweep_anonymous, db, datetime.now(UTC))
         except Exception:  # a failed sweep is retried on the next tick; the server must not stop sweeping
-            log.exception("sweeping expired holds failed")
+            log.exception("sweeping expired holds or anonymous quotes failed")
         else:
             if released:
                 metrics.HOLDS_EXPIRED.inc(released)

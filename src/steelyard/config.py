@@ -43,7 +43,15 @@ class Settings(BaseSettings):
     default_currency: str = "EUR"
     default_tax_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
     quote_validity_minutes: int = Field(60 * 24, gt=0, description="how long a quote, and its holds, stay valid")
-    hold_sweep_seconds: float = Field(2.0, gt=0, description="how often each process gives back expired holds")
+    anonymous_quote_minutes: int = Field(
+        60,
+        gt=0,
+        description="a quote made without a token is valid this long (at most QUOTE_VALIDITY_MINUTES), "
+        "then deleted by the sweeper",
+    )
+    hold_sweep_seconds: float = Field(
+        2.0, gt=0, description="how often each process gives back expired holds and deletes expired anonymous quotes"
+    )
     # What one customer may set aside, so nobody can empty the shelves with holds (docs/security.md, inventory.md).
     hold_minutes: int = Field(
         60,

@@ -75,9 +75,11 @@ def test_one_customer_cannot_hold_the_stock_other_buyers_need(db_url: str) -> No
         before = _in_stock_hits(http)
         assert before == len(KG_PRODUCTS)
         answers = asyncio.run(_grief(base, who["griefer"]))
-        assert {r.status_code for r in answers} == {409}, [r.text for r in answers if r.status_code != 409]
-        assert all(r.json()["type"] == "/problems/hold-refused" for r in answers)
-        assert "nothing was held" in answers[0].json()["detail"]
+        # Each is refused: by the hold limits (409), or by the per-client rate of reserving quotes (429).
+        refused = [r for r in answers if r.status_code == 409]
+        assert refused and {r.status_code for r in answers} <= {409, 429}, [r.text for r in answers]
+        assert all(r.json()["type"] == "/problems/hold-refused" for r in refused)
+        assert "nothing was held" in refused[0].json()["detail"]
         assert _in_stock_hits(http) == before
         # Another buyer quotes with a hold and orders: both go through as if nobody had tried.
         line = {"sku": KG_PRODUCTS[0], "quantity": {"value": "1200", "unit": "kg"}}

@@ -301,7 +301,10 @@ def store_quote(
             expected=True,
         )
     quote_id = "Q" + uuid.uuid4().hex[:24].upper()
-    valid_until = now + timedelta(minutes=settings.quote_validity_minutes)
+    minutes = settings.quote_validity_minutes
+    if terms.account_id is None:  # nobody can order it: it lives briefly, then the sweeper deletes it (expiry.py)
+        minutes = min(minutes, settings.anonymous_quote_minutes)
+    valid_until = now + timedelta(minutes=minutes)
     quote: dict[str, Any] = {
         "id": quote_id,
         "account_id": terms.account_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, func
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, func
 from sqlalchemy.types import TypeDecorator
 
 from steelyard.db import DecimalText, UtcDateTime, metadata
@@ -50,6 +50,7 @@ quotes = Table(
     # When a reserving quote's holds lapse (STEELYARD_HOLD_MINUTES, before valid_until); null if it holds nothing.
     Column("held_until", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Index("ix_quotes_account_id_valid_until", "account_id", "valid_until"),  # the sweeper finds expired anonymous ones
 )
 
 orders = Table(

@@ -206,7 +206,7 @@ def sign_in(db: Database, token: str, lifetime: timedelta) -> tuple[str | None, 
     with db.write() as conn:
         principal = resolve_token(conn, token)
         if principal is None:  # revoked in the moment since it was checked
-            return None, "This token is unknown, expired or revoked."
+            return None, "This token is unknown or revoked, or has expired."
         return start_session(conn, token_id=principal.token_id, lifetime=lifetime, now=datetime.now(UTC)), None
 
 
@@ -223,7 +223,9 @@ def sign_in_problem(db: Database, token: str) -> str | None:
     with db.read() as conn:
         principal = resolve_token(conn, token)
     if principal is None:
-        return "This token is unknown, expired or revoked. Create one with `steelyard token create --role staff`."
+        return (
+            "This token is unknown or revoked, or has expired. Create one with `steelyard token create --role staff`."
+        )
     if not principal.is_staff:
         return f"This is a {principal.role} token; the staff pages need a staff or admin token."
     return None

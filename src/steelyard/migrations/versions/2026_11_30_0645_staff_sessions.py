@@ -1,4 +1,4 @@
-"""staff sessions kept server-side, and tokens that expire
+"""staff sessions kept server-side, tokens that expire, and an index to find expired anonymous quotes
 
 Revision ID: 20261130_0645
 Revises: 20261130_0608
@@ -31,9 +31,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_staff_sessions_token_id", "staff_sessions", ["token_id"])
     op.create_index("ix_staff_sessions_expires_at", "staff_sessions", ["expires_at"])
+    op.create_index("ix_quotes_account_id_valid_until", "quotes", ["account_id", "valid_until"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_quotes_account_id_valid_until", table_name="quotes")
     op.drop_index("ix_staff_sessions_expires_at", table_name="staff_sessions")
     op.drop_index("ix_staff_sessions_token_id", table_name="staff_sessions")
     op.drop_table("staff_sessions")
