@@ -99,3 +99,37 @@ def test_one_customer_cannot_hold_the_stock_other_buyers_need(db_url: str) -> No
         assert conn.execute(select(func.count()).select_from(holds).where(holds.c.status == "held")).scalar_one() == 1
         assert conn.execute(select(func.sum(stock_levels.c.reserved))).scalar_one() == 2400
     db.dispose()
+
+
+async def _at_once(base: str, customer: dict[str, str], bodies: list[dict[str, Any]]) -> list[httpx.Response]:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        return await asyncio.gather(*(http.post("/api/v1/quotes", json=b, headers=customer) for b in bodies))
+
+
+def test_reserving_quotes_of_one_account_sent_at_once_are_judged_one_after_the_other(db_url: str) -> None:
+    """Five reserving quotes, each within every cap, on five products, all at once: the account may have three
+    holding, and exactly three get them, whichever worker and whatever order the requests land in."""
+    db = Database(make_engine(db_url, pool_size=2, max_overflow=2))
+    who = _tokens(db)
+    with running_server(db_url, workers=2) as (base, _), httpx.Client(base_url=base, timeout=60) as http:
+        _stock(http, who["staff"])
+        for sku, value, unit in (("AL-6061-SH-2", "10", "sheets"), ("CH-ACID-H2SO4", "100", "L")):
+            body = {"sku": sku, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": value, "unit": unit}}
+            assert http.post("/api/v1/stock/movements", json=body, headers=who["staff"]).status_code == 201
+        units = {
+            p["sku"]: "kg" if p["stock_unit"] == "kg" else "L" if p["stock_unit"] == "L" else "sheet" for p in REFERENCE
+        }
+        bodies = [
+            {
+                "lines": [{"sku": sku, "quantity": {"value": "1" if unit == "sheet" else "100", "unit": unit}}],
+                "reserve": True,
+            }
+            for sku, unit in units.items()
+        ]
+        answers = asyncio.run(_at_once(base, who["griefer"], bodies))
+    assert sorted(r.status_code for r in answers) == [201, 201, 201, 409, 409], [r.text for r in answers]
+    assert all("3 reserving quotes" in r.json()["detail"] for r in answers if r.status_code == 409)
+    with db.read() as conn:
+        held = conn.execute(select(func.count(func.distinct(holds.c.quote_id))).where(holds.c.status == "held"))
+        assert held.scalar_one() == 3
+    db.dispose()
