@@ -175,6 +175,7 @@ def routers() -> list[APIRouter]:
     from steelyard.access.tokens_api import router as tokens
     from steelyard.catalog.api import router as catalogue
     from steelyard.events.api import router as events
+    from steelyard.inventory.api import lots_router
     from steelyard.inventory.api import router as inventory
     from steelyard.io.api import router as imports
     from steelyard.ops.api import metrics_router
@@ -192,6 +193,7 @@ def routers() -> list[APIRouter]:
         quotes,
         inventory,
         imports,
+        lots_router,
         events,
         webhooks,
         search,

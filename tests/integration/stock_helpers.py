@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from steelyard.db import Database
-from steelyard.inventory.tables import stock_levels, stock_movements
+from steelyard.inventory.tables import lots, stock_levels, stock_movements
 
 MOVEMENTS = "/api/v1/stock/movements"
 
@@ -63,3 +63,29 @@ def assert_ledger_adds_up(db: Database) -> None:
     assert bad == 0
     for key, (on_hand, reserved) in levels.items():
         assert sums.get(key, (Decimal(0), Decimal(0))) == (on_hand, reserved), key
+    assert_lots_add_up(db)
+
+
+def assert_lots_add_up(db: Database) -> None:
+    """Every lot is the sum of the ledger rows naming it, and every level is the sum of its lots."""
+    with db.read() as conn:
+        per_lot = {
+            r.lot_id: (Decimal(r.on_hand), Decimal(r.reserved))
+            for r in conn.execute(
+                select(
+                    stock_movements.c.lot_id,
+                    func.sum(stock_movements.c.on_hand_change).label("on_hand"),
+                    func.sum(stock_movements.c.reserved_change).label("reserved"),
+                ).group_by(stock_movements.c.lot_id)
+            )
+        }
+        all_lots = list(conn.execute(select(lots)))
+        levels = {(r.product_id, r.warehouse_id): (r.on_hand, r.reserved) for r in conn.execute(select(stock_levels))}
+    per_level: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    for lot in all_lots:
+        assert Decimal(0) <= lot.reserved <= lot.on_hand, lot
+        assert per_lot.get(lot.id, (Decimal(0), Decimal(0))) == (lot.on_hand, lot.reserved), lot
+        on_hand, reserved = per_level.get((lot.product_id, lot.warehouse_id), (Decimal(0), Decimal(0)))
+        per_level[(lot.product_id, lot.warehouse_id)] = (on_hand + lot.on_hand, reserved + lot.reserved)
+    for key, level_now in levels.items():
+        assert per_level.get(key, (Decimal(0), Decimal(0))) == level_now, key

@@ -98,11 +98,7 @@ def test_reserve_holds_home_warehouse_first_then_the_others(
     customer = _customer(client, staff, tokens, home="MIL")
     line = _quote(client, customer, SHEET, "10", "sheets")["lines"][0]
     assert line["held"] == {"value": "10", "unit": "piece"}
-    assert line["holds"] == [
-        {"warehouse": "MIL", "quantity": "3"},
-        {"warehouse": "DUI", "quantity": "5"},
-        {"warehouse": "RTM", "quantity": "2"},
-    ]
+    assert [(h["warehouse"], h["quantity"]) for h in line["holds"]] == [("MIL", "3"), ("DUI", "5"), ("RTM", "2")]
     assert client.get(f"/api/v1/products/{SHEET}/stock").json()["total"] == {
         "on_hand": "12",
         "reserved": "10",

@@ -121,19 +121,15 @@ def test_tax_discount_and_currency_from_the_account(
     assert anonymous["currency"] == "EUR" and anonymous["tax_rate"] == "0.2" and anonymous["total"] == "192.00"
 
 
-def test_availability_reads_live_stock(client: TestClient, catalogue: None, db: Any, warehouses: list[str]) -> None:
-    from sqlalchemy import insert, select
-
-    from steelyard.catalog.tables import products
-    from steelyard.catalog.tables import warehouses as wh
-    from steelyard.inventory.tables import stock_levels
-
-    with db.write() as conn:
-        pid = conn.execute(select(products.c.id).where(products.c.sku == "ST-C45-RB-50")).scalar_one()
-        wid = conn.execute(select(wh.c.id).where(wh.c.code == "DUI")).scalar_one()
-        conn.execute(
-            insert(stock_levels).values(product_id=pid, warehouse_id=wid, on_hand=Decimal(300), reserved=Decimal(0))
-        )
+def test_availability_reads_live_stock(
+    client: TestClient, catalogue: None, staff: dict[str, str], warehouses: list[str]
+) -> None:
+    r = client.post(
+        "/api/v1/stock/movements",
+        json={"sku": "ST-C45-RB-50", "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "300", "unit": "kg"}},
+        headers=staff,
+    )
+    assert r.status_code == 201, r.text
     assert quote(client, "ST-C45-RB-50", "200", "kg")["lines"][0]["availability"]["status"] == "in_stock"
     partial = quote(client, "ST-C45-RB-50", "400", "kg")["lines"][0]["availability"]
     assert partial["status"] == "partial" and partial["warehouses"] == [{"code": "DUI", "available": "300"}]

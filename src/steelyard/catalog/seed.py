@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -15,7 +16,7 @@ from steelyard.catalog.rules import normalise
 from steelyard.catalog.schemas import ProductIn, WarehouseIn
 from steelyard.catalog.service import product_from_fields
 from steelyard.catalog.tables import products
-from steelyard.inventory.tables import stock_levels, stock_movements
+from steelyard.inventory.tables import lots, stock_levels, stock_movements
 from steelyard.search import indexer as search_index
 
 BATCH = 1000
@@ -51,6 +52,7 @@ def load(
             new_warehouses += 1
     codes = repo.warehouse_ids(conn)
     count = stock_rows = 0
+    now = datetime.now(UTC)
     for batch in _batches(items, BATCH):
         stock = {item["sku"]: item.get("stock", {}) for item in batch}
         bodies = [ProductIn.model_validate({k: v for k, v in item.items() if k != "stock"}) for item in batch]
@@ -65,6 +67,16 @@ def load(
         ]
         if rows:
             conn.execute(insert(stock_levels), rows)
+            # Each opening level is one untraced lot (no heat recorded), received now.
+            conn.execute(insert(lots), [{**r, "received_at": now, "remnant": False} for r in rows])
+            lot_ids = {
+                (lot.product_id, lot.warehouse_id): lot.id
+                for lot in conn.execute(
+                    select(lots.c.id, lots.c.product_id, lots.c.warehouse_id).where(
+                        lots.c.product_id.in_(list(ids.values()))
+                    )
+                )
+            }
             # Opening stock is booked as receipts, so the ledger adds up to the levels from the first day.
             conn.execute(
                 insert(stock_movements),
@@ -72,6 +84,7 @@ def load(
                     {
                         "product_id": r["product_id"],
                         "warehouse_id": r["warehouse_id"],
+                        "lot_id": lot_ids[(r["product_id"], r["warehouse_id"])],
                         "kind": "receipt",
                         "on_hand_change": r["on_hand"],
                         "reserved_change": Decimal(0),

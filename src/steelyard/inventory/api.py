@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Header, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from steelyard.access.deps import StaffPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
 from steelyard.catalog.schemas import SKU_PATTERN
 from steelyard.idempotency import request_hash, run_once
-from steelyard.inventory import movements
-from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, MovementOut
+from steelyard.inventory import lots, movements
+from steelyard.inventory.schemas import LedgerEntryOut, LotOut, MovementIn, MovementOut
 from steelyard.wire import Page
 
 router = APIRouter(prefix="/api/v1/stock", tags=["inventory"], responses=problem_responses(401, 403, 422))
+lots_router = APIRouter(prefix="/api/v1", tags=["inventory"], responses=problem_responses(422))
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="the same key and body replays the first answer"),
@@ -36,9 +38,9 @@ def post_movement(
         fingerprint=request_hash("POST", request.url.path, body.model_dump(mode="json")),
         work=lambda conn: (
             201,
-            MovementOut.model_validate(movements.post_movement(conn, body=body, actor=principal)).model_dump(
-                mode="json"
-            ),
+            MovementOut.model_validate(
+                movements.post_movement(conn, body=body, actor=principal, now=datetime.now(UTC))
+            ).model_dump(mode="json"),
         ),
     )
     return JSONResponse(document, status_code=status_code)
@@ -60,3 +62,29 @@ def list_movements(
             conn, sku=sku, warehouse=warehouse, cursor=cursor, limit=limit, newest_first=order == "desc"
         )
     return Page(items=[LedgerEntryOut.model_validate(i) for i in items], next_cursor=next_cursor)
+
+
+@lots_router.get("/products/{sku}/lots", response_model=Page[LotOut], responses=problem_responses(404))
+def list_lots(
+    db: DbDep,
+    sku: Annotated[str, Path(pattern=SKU_PATTERN)],
+    warehouse: Annotated[str | None, Query(max_length=16)] = None,
+    remnant: Annotated[bool | None, Query(description="true: only remnant lots; false: none")] = None,
+    heat: Annotated[str | None, Query(max_length=64)] = None,
+    include_empty: Annotated[bool, Query(description="also lots with nothing left on hand")] = False,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[LotOut]:
+    """A product's lots: heat, mill, certificate, origin, where, and how much is on hand, reserved, available."""
+    with db.read() as conn:
+        items, next_cursor = lots.list_lots(
+            conn,
+            sku=sku,
+            warehouse=warehouse,
+            remnant=remnant,
+            heat=heat,
+            include_empty=include_empty,
+            cursor=cursor,
+            limit=limit,
+        )
+    return Page(items=[LotOut.model_validate(i) for i in items], next_cursor=next_cursor)

@@ -20,12 +20,23 @@ from steelyard.access.model import Principal
 from steelyard.catalog.tables import products, warehouses
 from steelyard.db import Database
 from steelyard.inventory.ledger import change_level, lock_levels
-from steelyard.inventory.model import Kind, allocate
-from steelyard.inventory.tables import holds
+from steelyard.inventory.lots import lock_lots
+from steelyard.inventory.model import NO_REQUIREMENTS, Kind, Requirements, allocate_lots
+from steelyard.inventory.tables import holds, lots
 
 log = logging.getLogger("steelyard.holds")
 SYSTEM = "system"
 _INSERT_HOLD = insert(holds)  # built once; the values go in as parameters
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """A part of a line set aside: from which warehouse and lot (and so which heat), and how much."""
+
+    warehouse: str
+    lot_id: int
+    heat: str | None
+    quantity: Decimal
 
 
 def take(
@@ -42,16 +53,20 @@ def take(
     expires_at: datetime | None,
     actor: str,
     reference: str,
-) -> list[tuple[str, Decimal]]:
-    """Reserve up to `needed` of one product across warehouses (home first); returns (warehouse, quantity) taken."""
-    levels = lock_levels(conn, product_id)
-    taken: list[tuple[str, Decimal]] = []
-    for level, quantity in allocate(needed, levels, home):
+    requirements: Requirements = NO_REQUIREMENTS,
+) -> list[Taken]:
+    """Reserve up to `needed` of one product from its lots, first in first out (home warehouse first), meeting
+    the line's requirements; returns what was taken from which lot."""
+    lock_levels(conn, product_id)  # levels before lots, always (see ledger)
+    stock = lock_lots(conn, product_id)
+    taken: list[Taken] = []
+    for lot, quantity in allocate_lots(needed, stock, home, requirements):
         change_level(
             conn,
             product_id=product_id,
-            warehouse_id=level.warehouse_id,
-            warehouse=level.code,
+            warehouse_id=lot.warehouse_id,
+            warehouse=lot.code,
+            lot_id=lot.id,
             sku=sku,
             kind=Kind.HOLD,
             reserved=quantity,
@@ -65,13 +80,14 @@ def take(
                 "order_id": order_id,
                 "line_no": line_no,
                 "product_id": product_id,
-                "warehouse_id": level.warehouse_id,
+                "warehouse_id": lot.warehouse_id,
+                "lot_id": lot.id,
                 "quantity": quantity,
                 "status": status,
                 "expires_at": expires_at,
             },
         )
-        taken.append((level.code, quantity))
+        taken.append(Taken(lot.code, lot.id, lot.heat, quantity))
     return taken
 
 
@@ -83,6 +99,7 @@ class LineNeed:
     product_id: int
     sku: str
     needed: Decimal
+    requirements: Requirements = NO_REQUIREMENTS
 
 
 def hold_quote(
@@ -94,10 +111,10 @@ def hold_quote(
     principal: Principal | None,
     expires_at: datetime,
     now: datetime,
-) -> dict[int, list[tuple[str, Decimal]]]:
-    """Hold what is available for every line until `expires_at`; per line number, (warehouse, quantity) held."""
+) -> dict[int, list[Taken]]:
+    """Hold what is available for every line until `expires_at`; per line number, what was held from which lot."""
     release_expired(conn, now=now, product_ids=sorted({need.product_id for need in needs}))
-    held: dict[int, list[tuple[str, Decimal]]] = {}
+    held: dict[int, list[Taken]] = {}
     # Lines are taken in product order so two quotes over the same products lock them in the same order.
     for need in sorted(needs, key=lambda n: (n.product_id, n.line)):
         held[need.line] = take(
@@ -113,12 +130,13 @@ def hold_quote(
             expires_at=expires_at,
             actor=principal.name if principal else SYSTEM,
             reference=f"quote:{quote_id}",
+            requirements=need.requirements,
         )
     return held
 
 
-def total_taken(taken: list[tuple[str, Decimal]]) -> Decimal:
-    return sum((q for _, q in taken), Decimal(0))
+def total_taken(taken: list[Taken]) -> Decimal:
+    return sum((t.quantity for t in taken), Decimal(0))
 
 
 def give_back(
@@ -135,6 +153,7 @@ def give_back(
         product_id=hold.product_id,
         warehouse_id=hold.warehouse_id,
         warehouse=hold.code,
+        lot_id=hold.lot_id,
         sku=hold.sku,
         kind=kind,
         reserved=-hold.quantity,
@@ -146,10 +165,10 @@ def give_back(
 
 
 def holds_query() -> Any:
-    return select(holds, products.c.sku, warehouses.c.code).select_from(
-        holds.join(products, products.c.id == holds.c.product_id).join(
-            warehouses, warehouses.c.id == holds.c.warehouse_id
-        )
+    return select(holds, products.c.sku, warehouses.c.code, lots.c.heat).select_from(
+        holds.join(products, products.c.id == holds.c.product_id)
+        .join(warehouses, warehouses.c.id == holds.c.warehouse_id)
+        .join(lots, lots.c.id == holds.c.lot_id)
     )
 
 

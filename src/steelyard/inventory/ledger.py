@@ -1,8 +1,10 @@
-"""The one way stock changes: a conditional update of a level plus its ledger row, in the caller's transaction.
+"""The one way stock changes: a conditional update of a level and of one of its lots, plus the ledger row naming
+that lot, in the caller's transaction.
 
-The WHERE clause re-checks the level rules (never negative, never over-reserved) inside the database, so two
-processes racing for the last kilogram cannot both win: the loser's UPDATE matches no row. CHECK constraints on
-`stock_levels` stand behind it.
+The WHERE clauses re-check the rules (never negative, never over-reserved) inside the database, for the level and
+for the lot, so two processes racing for the last kilogram cannot both win: the loser's UPDATE matches no row. CHECK
+constraints on `stock_levels` and `lots` stand behind them. The level is always updated before its lot, so a lot row
+is only ever locked by a transaction that already holds its level's lock: lot locks cannot form a cycle.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, Update, and_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import BindParameter
 
 from steelyard.catalog.tables import warehouses
 from steelyard.db import Micro
 from steelyard.errors import InsufficientStock
 from steelyard.events import emit
 from steelyard.inventory.model import Kind, Level
-from steelyard.inventory.tables import stock_levels, stock_movements
+from steelyard.inventory.tables import lots, stock_levels, stock_movements
 
 ZERO = Decimal(0)
 
@@ -55,22 +58,28 @@ def _ensure_row(conn: Connection, product_id: int, warehouse_id: int) -> None:
 # keys are bind parameters.
 _D_ON_HAND = bindparam("d_on_hand", type_=Micro())
 _D_RESERVED = bindparam("d_reserved", type_=Micro())
-_NEW_ON_HAND = stock_levels.c.on_hand + _D_ON_HAND
-_NEW_RESERVED = stock_levels.c.reserved + _D_RESERVED
-_CHANGE_LEVEL = (
-    update(stock_levels)
-    .where(
-        and_(
-            stock_levels.c.product_id == bindparam("level_product_id"),
-            stock_levels.c.warehouse_id == bindparam("level_warehouse_id"),
-            _NEW_ON_HAND >= 0,
-            _NEW_RESERVED >= 0,
-            _NEW_RESERVED <= _NEW_ON_HAND,
-        )
-    )
-    .values(on_hand=_NEW_ON_HAND, reserved=_NEW_RESERVED)
-    .returning(stock_levels.c.on_hand, stock_levels.c.reserved)
+_KEYS: tuple[tuple[str, BindParameter[int]], ...] = (
+    ("product_id", bindparam("level_product_id")),
+    ("warehouse_id", bindparam("level_warehouse_id")),
+    ("id", bindparam("lot_key")),
 )
+
+
+def _conditional_update(table: Table) -> Update:
+    """Add the deltas to the row the keys name if the result keeps the three rules; answer the new values."""
+    new_on_hand = table.c.on_hand + _D_ON_HAND
+    new_reserved = table.c.reserved + _D_RESERVED
+    keys = [table.c[name] == param for name, param in _KEYS if name in table.c]
+    return (
+        update(table)
+        .where(and_(*keys, new_on_hand >= 0, new_reserved >= 0, new_reserved <= new_on_hand))
+        .values(on_hand=new_on_hand, reserved=new_reserved)
+        .returning(table.c.on_hand, table.c.reserved)
+    )
+
+
+_CHANGE_LEVEL = _conditional_update(stock_levels)
+_CHANGE_LOT = _conditional_update(lots)
 _INSERT_MOVEMENT = insert(stock_movements).returning(stock_movements.c.id)
 
 
@@ -80,6 +89,7 @@ def change_level(
     product_id: int,
     warehouse_id: int,
     warehouse: str,
+    lot_id: int,
     sku: str,
     kind: Kind,
     on_hand: Decimal = ZERO,
@@ -89,9 +99,11 @@ def change_level(
     quantity: dict[str, str] | None = None,
     reason: str | None = None,
 ) -> Change:
-    """Add the deltas to one level if the result is allowed, write the ledger row, announce it after commit.
+    """Add the deltas to one level and one of its lots if both results are allowed, write the ledger row naming the
+    lot, announce it after commit.
 
-    Raises InsufficientStock (409) when the level cannot take the change; nothing is written then.
+    Raises InsufficientStock (409) when the level or the lot cannot take the change; the caller's transaction must
+    then roll back (every caller lets the error leave its unit of work), so nothing is written.
     """
     if on_hand > 0:
         _ensure_row(conn, product_id, warehouse_id)
@@ -113,11 +125,29 @@ def change_level(
             warehouse=level.code,
             available=str(level.available),
         )
+    params = {"lot_key": lot_id, "level_product_id": product_id, "level_warehouse_id": warehouse_id}
+    lot = conn.execute(_CHANGE_LOT, {**params, "d_on_hand": on_hand, "d_reserved": reserved}).first()
+    if lot is None:
+        found = conn.execute(select(lots.c.on_hand, lots.c.reserved).where(lots.c.id == lot_id)).first()
+        state = (
+            "does not exist here"
+            if found is None
+            else (f"on hand {found.on_hand}, reserved {found.reserved}, available {found.on_hand - found.reserved}")
+        )
+        raise InsufficientStock(
+            f"{sku} lot {lot_id} in {warehouse}: {state}; this {kind.value} needs on hand {on_hand:+} and reserved "
+            f"{reserved:+}",
+            sku=sku,
+            warehouse=warehouse,
+            lot_id=lot_id,
+            available=None if found is None else str(found.on_hand - found.reserved),
+        )
     ledger_id = conn.execute(
         _INSERT_MOVEMENT,
         {
             "product_id": product_id,
             "warehouse_id": warehouse_id,
+            "lot_id": lot_id,
             "kind": kind.value,
             "on_hand_change": on_hand,
             "reserved_change": reserved,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+
+from steelyard.wire import format_decimal
 
 ZERO = Decimal(0)
 
@@ -43,24 +46,128 @@ def allowed(on_hand: Decimal, reserved: Decimal) -> bool:
     return on_hand >= 0 and reserved >= 0 and reserved <= on_hand
 
 
-def allocation_order(levels: Sequence[Level], home: str | None) -> list[Level]:
-    """The account's home warehouse first, then the others by most available (fewest splits), then by code."""
-    return sorted(levels, key=lambda lv: (lv.code != home, -lv.available, lv.code))
+# EN 10204 inspection documents, weakest first: 2.1 declaration of compliance, 2.2 test report (non-specific
+# inspection), 3.1 inspection certificate (specific inspection, the mill's own inspector), 3.2 (also a purchaser's
+# or an authority's inspector). A line asking for 3.1 is served by 3.1 or 3.2.
+CERTIFICATE_TYPES = ("2.1", "2.2", "3.1", "3.2")
 
 
-def allocate(needed: Decimal, levels: Sequence[Level], home: str | None) -> list[tuple[Level, Decimal]]:
-    """Take up to `needed` from the available stock in allocation order; the result may fall short."""
-    taken: list[tuple[Level, Decimal]] = []
+def certificate_at_least(certificate_type: str | None, required: str | None) -> bool:
+    if required is None:
+        return True
+    if certificate_type is None:
+        return False
+    return CERTIFICATE_TYPES.index(certificate_type) >= CERTIFICATE_TYPES.index(required)
+
+
+@dataclass(frozen=True, slots=True)
+class LotStock:
+    """One lot's stock (in the product's stock unit) and what allocation needs to know about it."""
+
+    id: int
+    warehouse_id: int
+    code: str
+    heat: str | None
+    certificate_type: str | None
+    received_at: datetime
+    on_hand: Decimal
+    reserved: Decimal
+    remnant: bool = False
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True, slots=True)
+class Requirements:
+    """What a quote line demands of the lots it is taken from."""
+
+    certificate: str | None = None  # at least this EN 10204 type
+    single_heat: bool = False  # the whole line from one heat
+    remnant: bool = False  # only remnant lots (offcuts of their own size); otherwise remnants are left alone
+
+    def accepts(self, lot: LotStock) -> bool:
+        if lot.remnant != self.remnant:
+            return False
+        if self.single_heat and lot.heat is None:
+            return False  # an untraced lot cannot prove which heat it is
+        return certificate_at_least(lot.certificate_type, self.certificate)
+
+
+NO_REQUIREMENTS = Requirements()
+
+
+def fifo_order(lots: Sequence[LotStock], home: str | None) -> list[LotStock]:
+    """Warehouses in allocation order (home first, then most available, then code); within one, oldest lot first."""
+    per_warehouse: dict[str, Decimal] = {}
+    for lot in lots:
+        per_warehouse[lot.code] = per_warehouse.get(lot.code, ZERO) + lot.available
+    return sorted(lots, key=lambda lot: (lot.code != home, -per_warehouse[lot.code], lot.code, lot.received_at, lot.id))
+
+
+def _take(needed: Decimal, ordered: Sequence[LotStock]) -> list[tuple[LotStock, Decimal]]:
+    taken: list[tuple[LotStock, Decimal]] = []
     left = needed
-    for level in allocation_order(levels, home):
+    for lot in ordered:
         if left <= 0:
             break
-        take = min(left, level.available)
+        take = min(left, lot.available)
         if take > 0:
-            taken.append((level, take))
+            taken.append((lot, take))
             left -= take
     return taken
 
 
-def total(allocations: Sequence[tuple[Level, Decimal]]) -> Decimal:
-    return sum((q for _, q in allocations), ZERO)
+def heats(lots: Sequence[LotStock]) -> dict[str, list[LotStock]]:
+    """The lots grouped by heat, in order of each heat's oldest lot (first in, first out)."""
+    groups: dict[str, list[LotStock]] = {}
+    for lot in sorted(lots, key=lambda lot: (lot.received_at, lot.id)):
+        if lot.heat is not None:
+            groups.setdefault(lot.heat, []).append(lot)
+    return groups
+
+
+def allocate_lots(
+    needed: Decimal, lots: Sequence[LotStock], home: str | None, requirements: Requirements = NO_REQUIREMENTS
+) -> list[tuple[LotStock, Decimal]]:
+    """Take up to `needed` first in, first out from the lots that meet the requirements; may fall short.
+
+    With `single_heat`, the oldest heat that can cover the whole line is used; if none can, the heat with the most
+    available (so a hold holds what one heat has, and the line says it is short).
+    """
+    eligible = [lot for lot in lots if lot.available > 0 and requirements.accepts(lot)]
+    if not requirements.single_heat:
+        return _take(needed, fifo_order(eligible, home))
+    groups = list(heats(eligible).values())
+    if not groups:
+        return []
+    enough = [g for g in groups if sum((lot.available for lot in g), ZERO) >= needed]
+    chosen = enough[0] if enough else max(groups, key=lambda g: sum((lot.available for lot in g), ZERO))
+    return _take(needed, fifo_order(chosen, home))
+
+
+def shortfall(needed: Decimal, lots: Sequence[LotStock], requirements: Requirements, unit: str) -> str | None:
+    """Why the lots cannot cover `needed` under the requirements, in words a buyer can act on; None if they can."""
+    got = sum((q for _, q in allocate_lots(needed, lots, None, requirements)), ZERO)
+    if got >= needed:
+        return None
+    plain = [lot for lot in lots if lot.available > 0 and lot.remnant == requirements.remnant]
+    in_stock = sum((lot.available for lot in plain), ZERO)
+    kind = "remnant stock" if requirements.remnant else "stock"
+    if requirements == Requirements(remnant=requirements.remnant):
+        return f"{format_decimal(in_stock)} {unit} {kind} available of {format_decimal(needed)} {unit} needed"
+    reasons = []
+    if requirements.certificate is not None:
+        certified = [lot for lot in plain if certificate_at_least(lot.certificate_type, requirements.certificate)]
+        with_certificate = format_decimal(sum((lot.available for lot in certified), ZERO))
+        reasons.append(
+            f"{with_certificate} {unit} of the {format_decimal(in_stock)} {unit} {kind} "
+            f"available has an EN 10204 {requirements.certificate} certificate or better"
+        )
+    if requirements.single_heat:
+        reasons.append(
+            f"the most any one heat has{' with that certificate' if requirements.certificate else ''} "
+            f"is {format_decimal(got)} {unit}"
+        )
+    return f"{format_decimal(needed)} {unit} needed: " + "; ".join(reasons)

@@ -6,6 +6,7 @@ Services take a connection and never commit: the caller's unit of work does.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,10 +18,12 @@ from steelyard.catalog.rules import physics_of
 from steelyard.catalog.tables import products, warehouses
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
-from steelyard.inventory.ledger import change_level
+from steelyard.inventory.booking import Booking
+from steelyard.inventory.ledger import lock_levels
+from steelyard.inventory.lots import create_lot, lot_in, newest_lot
 from steelyard.inventory.model import Kind
 from steelyard.inventory.schemas import MovementIn
-from steelyard.inventory.tables import stock_movements
+from steelyard.inventory.tables import lots, stock_movements
 from steelyard.units import convert_for, make_quantity
 from steelyard.wire import decode_cursor, encode_cursor, format_decimal
 
@@ -82,40 +85,83 @@ def stock_quantity(stored: catalog.StoredProduct, body: MovementIn) -> tuple[Dec
     return sign * amount, typed.unit
 
 
-def post_movement(conn: Connection, *, body: MovementIn, actor: Principal) -> dict[str, Any]:
+def _lot_fields(stored: catalog.StoredProduct, body: MovementIn) -> dict[str, Any]:
+    """The new lot's columns from a receipt's `lot` (none: an untraced lot); a remnant's size is checked here."""
+    if body.lot is None:
+        return {}
+    fields: dict[str, Any] = body.lot.model_dump(exclude={"dimensions_mm"})
+    if body.lot.dimensions_mm is not None:
+        known = stored.product.dimensions_mm
+        problems = [
+            FieldProblem(
+                f"lot.dimensions_mm.{name}",
+                f"{stored.product.sku} has no dimension '{name}'; it has " + (", ".join(sorted(known)) or "none"),
+            )
+            for name in body.lot.dimensions_mm
+            if name not in known
+        ] + [
+            FieldProblem(f"lot.dimensions_mm.{name}", "a remnant's size is more than 0 mm")
+            for name, value in body.lot.dimensions_mm.items()
+            if value <= 0
+        ]
+        if problems:
+            raise InvalidInput.from_problems(problems)
+        fields["dimensions_mm"] = {k: format_decimal(v) for k, v in body.lot.dimensions_mm.items()}
+        fields["remnant"] = True
+    return fields
+
+
+def _check_lot_shape(body: MovementIn) -> None:
+    if body.lot is not None and body.kind != "receipt":
+        raise InvalidInput.from_problems([FieldProblem("lot", f"only a receipt creates a lot, not a {body.kind}")])
+    if body.lot is not None and body.lot_id is not None:
+        raise InvalidInput.from_problems(
+            [FieldProblem("lot_id", "a receipt either creates a lot (lot) or adds to one (lot_id), not both")]
+        )
+
+
+def post_movement(conn: Connection, *, body: MovementIn, actor: Principal, now: datetime) -> dict[str, Any]:
     _check_shape(body)
+    _check_lot_shape(body)
     stored = catalog.get_product(conn, body.sku)
     if stored is None:
         raise InvalidInput.from_problems([FieldProblem("sku", f"no product with SKU '{body.sku}'")])
     source = _warehouse(conn, body.warehouse, "warehouse")
     target = _warehouse(conn, body.to_warehouse, "to_warehouse") if body.to_warehouse else None
     amount, unit = stock_quantity(stored, body)
+    lot_fields = _lot_fields(stored, body)
     reference = "M" + uuid.uuid4().hex[:24].upper()
     typed = {"value": format_decimal(body.quantity.value), "unit": unit}
+    booking = Booking(
+        conn,
+        product_id=stored.id,
+        sku=body.sku,
+        actor=actor.name,
+        reference=reference,
+        quantity=typed,
+        reason=body.reason,
+    )
+    lock_levels(conn, stored.id)  # every level of the product, in one order everywhere, before any of its lots
     if body.kind == "transfer":
         assert target is not None and body.to_warehouse is not None
-        steps = [
-            (source, body.warehouse, Kind.TRANSFER_OUT, -amount),
-            (target, body.to_warehouse, Kind.TRANSFER_IN, amount),
-        ]
-        steps.sort(key=lambda s: s[0])  # lock levels in one order everywhere, so two transfers cannot deadlock
+        booked = booking.transfer(source, body.warehouse, target, body.to_warehouse, amount, lot_id=body.lot_id)
+    elif body.kind == "receipt" or (body.kind == "adjustment" and amount > 0):
+        if body.lot_id is not None:
+            lot_in(conn, body.lot_id, product_id=stored.id, warehouse_id=source, sku=body.sku, warehouse=body.warehouse)
+            lot_id = body.lot_id
+        elif body.kind == "adjustment":
+            # A count that found more than recorded: book it on the newest lot (or a new untraced one).
+            lot_id = newest_lot(conn, product_id=stored.id, warehouse_id=source) or create_lot(
+                conn, product_id=stored.id, warehouse_id=source, received_at=now
+            )
+        else:
+            lot_id = create_lot(conn, product_id=stored.id, warehouse_id=source, received_at=now, **lot_fields)
+        kind = Kind.RECEIPT if body.kind == "receipt" else Kind.ADJUSTMENT
+        booking.book(source, body.warehouse, lot_id, kind, amount)
+        booked = [lot_id]
     else:
-        kind = {"receipt": Kind.RECEIPT, "adjustment": Kind.ADJUSTMENT, "scrap": Kind.SCRAP}[body.kind]
-        steps = [(source, body.warehouse, kind, -amount if body.kind == "scrap" else amount)]
-    for warehouse_id, code, kind, delta in steps:
-        change_level(
-            conn,
-            product_id=stored.id,
-            warehouse_id=warehouse_id,
-            warehouse=code,
-            sku=body.sku,
-            kind=kind,
-            on_hand=delta,
-            actor=actor.name,
-            reference=reference,
-            quantity=typed,
-            reason=body.reason,
-        )
+        kind = Kind.SCRAP if body.kind == "scrap" else Kind.ADJUSTMENT
+        booked = booking.take_out(source, body.warehouse, abs(amount), kind, lot_id=body.lot_id)
     return {
         "id": reference,
         "kind": body.kind,
@@ -126,6 +172,7 @@ def post_movement(conn: Connection, *, body: MovementIn, actor: Principal) -> di
         "stock_quantity": {"value": format_decimal(amount), "unit": stored.product.stock_unit},
         "reason": body.reason,
         "actor": actor.name,
+        "lot_id": booked[0] if len(set(booked)) == 1 else None,
         "entries": ledger_entries(conn, reference=reference),
     }
 
@@ -135,6 +182,8 @@ def _entry(row: Any) -> dict[str, Any]:
         "id": row.id,
         "sku": row.sku,
         "warehouse": row.code,
+        "lot_id": row.lot_id,
+        "heat": row.heat,
         "kind": row.kind,
         "unit": row.stock_unit,
         "on_hand_change": row.on_hand_change,
@@ -151,10 +200,10 @@ def _entry(row: Any) -> dict[str, Any]:
 
 
 def _ledger_query() -> Any:
-    return select(stock_movements, products.c.sku, products.c.stock_unit, warehouses.c.code).select_from(
-        stock_movements.join(products, products.c.id == stock_movements.c.product_id).join(
-            warehouses, warehouses.c.id == stock_movements.c.warehouse_id
-        )
+    return select(stock_movements, products.c.sku, products.c.stock_unit, warehouses.c.code, lots.c.heat).select_from(
+        stock_movements.join(products, products.c.id == stock_movements.c.product_id)
+        .join(warehouses, warehouses.c.id == stock_movements.c.warehouse_id)
+        .join(lots, lots.c.id == stock_movements.c.lot_id)
     )
 
 

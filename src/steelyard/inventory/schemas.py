@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from steelyard.access.schemas import WarehouseCode
-from steelyard.catalog.schemas import Sku
-from steelyard.wire import DecimalOut, Money, QuantityIn, QuantityOut
+from steelyard.catalog.schemas import DimensionName, Sku
+from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
 
 MovementKind = Literal["receipt", "adjustment", "scrap", "transfer"]
+CertificateType = Literal["2.1", "2.2", "3.1", "3.2"]
+LotId = Annotated[int, Field(ge=1, le=2**53, description="a lot's id, as GET /api/v1/products/{sku}/lots lists it")]
+
+
+class LotIn(BaseModel):
+    """The traceability a receipt brings: the heat (melt) and the mill certificate that came with the goods."""
+
+    model_config = ConfigDict(extra="forbid")
+    heat: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$", examples=["H2611-0457"])
+    mill: str | None = Field(None, min_length=1, max_length=120, examples=["Aluminium Norf"])
+    certificate_type: CertificateType | None = Field(None, description="EN 10204 inspection document type")
+    origin: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="country of melt, ISO 3166-1 alpha-2")
+    dimensions_mm: dict[DimensionName, DecimalIn] | None = Field(
+        None, max_length=8, description="a remnant's own size; the lot is then a remnant lot"
+    )
 
 
 class MovementIn(BaseModel):
@@ -24,12 +39,19 @@ class MovementIn(BaseModel):
     quantity: QuantityIn = Field(description="in any unit the product converts to; stored in its stock unit")
     to_warehouse: WarehouseCode | None = Field(None, description="the receiving warehouse of a transfer")
     reason: str | None = Field(None, min_length=1, max_length=500, description="required for adjustment and scrap")
+    lot: LotIn | None = Field(None, description="a receipt's new lot: heat, mill, certificate type, origin")
+    lot_id: LotId | None = Field(
+        None,
+        description="the lot to book on: a receipt adds to it, the others take from it (default: oldest lot first)",
+    )
 
 
 class LedgerEntryOut(BaseModel):
     id: int
     sku: str
     warehouse: str
+    lot_id: int
+    heat: str | None
     kind: str
     unit: str
     on_hand_change: DecimalOut
@@ -54,13 +76,41 @@ class MovementOut(BaseModel):
     stock_quantity: QuantityOut
     reason: str | None
     actor: str
+    lot_id: int | None = Field(description="the lot the movement booked (a receipt's lot); null if it took several")
     entries: list[LedgerEntryOut]
+
+
+class CertificateOut(BaseModel):
+    url: str | None = Field(description="the PDF (staff), if one was uploaded")
+    size: int | None
+    data: bool = Field(description="whether EN 10168 data is attached")
+
+
+class LotOut(BaseModel):
+    id: int
+    sku: str
+    heat: str | None
+    mill: str | None
+    certificate_type: CertificateType | None
+    origin: str | None
+    received_at: datetime
+    warehouse: str
+    unit: str
+    on_hand: DecimalOut
+    reserved: DecimalOut
+    available: DecimalOut
+    remnant: bool
+    dimensions_mm: dict[str, str] | None
+    source_lot_id: int | None = Field(description="the lot this one came from by transfer or cut")
+    certificate: CertificateOut | None
 
 
 class AllocationOut(BaseModel):
     line: int
     sku: str
     warehouse: str
+    lot_id: int
+    heat: str | None
     quantity: DecimalOut
     unit: str
 

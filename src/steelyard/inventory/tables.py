@@ -1,10 +1,11 @@
-"""Stock tables (SQLAlchemy Core): levels, the ledger, holds, idempotency keys. Quantities are `Micro`."""
+"""Stock tables (SQLAlchemy Core): levels, lots, the ledger, holds, idempotency keys. Quantities are `Micro`."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     func,
 )
+from sqlalchemy import false as sa_false
 
 from steelyard.db import Micro, UtcDateTime, metadata
 
@@ -31,6 +33,39 @@ stock_levels = Table(
     CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
 )
 
+LOT_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+
+# A lot: stock of one product in one warehouse from one receipt (one heat, one mill certificate). The lots of a
+# (product, warehouse) add up to its level; both carry the same three CHECKs, and every change updates the level and
+# the lot in one transaction with the same conditional UPDATE, so neither can be oversold.
+lots = Table(
+    "lots",
+    metadata,
+    Column("id", LOT_ID, primary_key=True, autoincrement=True),
+    Column("product_id", Integer, ForeignKey("products.id", ondelete="RESTRICT"), nullable=False),
+    Column("warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="RESTRICT"), nullable=False),
+    Column("heat", String(64), nullable=True),  # the melt's number from the mill certificate; null: not traced
+    Column("mill", String(120), nullable=True),
+    Column("certificate_type", String(3), nullable=True),  # EN 10204: 2.1, 2.2, 3.1, 3.2
+    Column("origin", String(2), nullable=True),  # country of melt, ISO 3166-1 alpha-2
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("remnant", Boolean, nullable=False, server_default=sa_false()),
+    Column("dimensions_mm", JSON, nullable=True),  # a remnant's or offcut's own size; null: the product's
+    Column("source_lot_id", LOT_ID, ForeignKey("lots.id"), nullable=True),  # transfer, cut
+    Column("certificate_key", String(300), nullable=True),  # the PDF in the file store
+    Column("certificate_size", Integer, nullable=True),
+    Column("certificate_data", JSON, nullable=True),  # EN 10168 data, validated
+    Column("on_hand", Micro, nullable=False, server_default="0"),
+    Column("reserved", Micro, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+    CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+    CheckConstraint("certificate_type IN ('2.1', '2.2', '3.1', '3.2')", name="certificate_type_en_10204"),
+    Index("ix_lots_product_id_warehouse_id_received_at", "product_id", "warehouse_id", "received_at", "id"),
+    Index("ix_lots_heat", "heat"),
+)
+
 # The append-only ledger: one row per change of one level; the deltas of a (product, warehouse) add up to its level.
 stock_movements = Table(
     "stock_movements",
@@ -38,6 +73,7 @@ stock_movements = Table(
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("product_id", Integer, ForeignKey("products.id", ondelete="RESTRICT"), nullable=False),
     Column("warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="RESTRICT"), nullable=False),
+    Column("lot_id", LOT_ID, ForeignKey("lots.id", ondelete="RESTRICT"), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("on_hand_change", Micro, nullable=False),
     Column("reserved_change", Micro, nullable=False),
@@ -62,6 +98,7 @@ holds = Table(
     Column("line_no", Integer, nullable=False),
     Column("product_id", Integer, ForeignKey("products.id", ondelete="RESTRICT"), nullable=False),
     Column("warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="RESTRICT"), nullable=False),
+    Column("lot_id", LOT_ID, ForeignKey("lots.id", ondelete="RESTRICT"), nullable=False),
     Column("quantity", Micro, nullable=False),
     Column("status", String(16), nullable=False),  # held, ordered, expired, released, shipped
     Column("expires_at", UtcDateTime, nullable=True),

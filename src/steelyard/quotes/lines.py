@@ -78,10 +78,12 @@ class Availability:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HoldPart:
-    """Stock a quote holds for one line in one warehouse (stock unit)."""
+    """Stock a quote holds for one line in one warehouse, from one lot (stock unit)."""
 
     warehouse: str
     quantity: Decimal
+    lot_id: int | None = None  # absent on lines held before stock had lots
+    heat: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from steelyard.access.model import Principal
 from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
-from steelyard.inventory.holds import give_back, holds_query, take
+from steelyard.inventory.holds import give_back, holds_query, take, total_taken
 from steelyard.inventory.model import Kind
 from steelyard.inventory.tables import holds
 from steelyard.quotes.lines import QuoteLine
@@ -62,7 +62,7 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
             actor=principal.name,
             reference=f"order:{order_id}",
         )
-        got = sum((q for _, q in taken), Decimal(0))
+        got = total_taken(taken)
         if got < needed:
             short.append(
                 {
@@ -139,7 +139,15 @@ def _document(conn: Connection, row: Any) -> dict[str, Any]:
         "tax": row.tax,
         "total": row.total,
         "allocations": [
-            {"line": a.line_no, "sku": a.sku, "warehouse": a.code, "quantity": a.quantity, "unit": units[a.line_no]}
+            {
+                "line": a.line_no,
+                "sku": a.sku,
+                "warehouse": a.code,
+                "lot_id": a.lot_id,
+                "heat": a.heat,
+                "quantity": a.quantity,
+                "unit": units[a.line_no],
+            }
             for a in allocations
         ],
         "created_at": row.created_at,

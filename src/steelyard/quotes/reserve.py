@@ -41,7 +41,10 @@ def hold_lines(
         replace(
             ln,
             held=Quantity(total_taken(taken[ln.line]), ln.stock_quantity.unit),
-            holds=tuple(HoldPart(warehouse=code, quantity=q) for code, q in taken[ln.line]),
+            holds=tuple(
+                HoldPart(warehouse=t.warehouse, quantity=t.quantity, lot_id=t.lot_id, heat=t.heat)
+                for t in taken[ln.line]
+            ),
         )
         for ln in lines
     ]

@@ -92,6 +92,8 @@ class AvailabilityOut(BaseModel):
 class HoldOut(BaseModel):
     model_config = _READS_LINES
     warehouse: str
+    lot_id: int | None = Field(None, description="the lot held from (first in, first out)")
+    heat: str | None = None
     quantity: DecimalOut
 
 

@@ -295,9 +295,9 @@ def post_movement(db: Database, principal: Principal, body: MovementIn, key: str
         fingerprint=request_hash("POST", "/api/v1/stock/movements", body.model_dump(mode="json")),
         work=lambda conn: (
             201,
-            MovementOut.model_validate(movements.post_movement(conn, body=body, actor=principal)).model_dump(
-                mode="json"
-            ),
+            MovementOut.model_validate(
+                movements.post_movement(conn, body=body, actor=principal, now=datetime.now(UTC))
+            ).model_dump(mode="json"),
         ),
     )
     result: dict[str, Any] = document
