@@ -71,13 +71,13 @@ def test_dump_then_load_gives_the_same_line_and_the_stored_keys_stay() -> None:
     held = replace(
         line,
         held=Quantity(Decimal("20.5"), "kg"),
-        holds=(HoldPart(warehouse="RTM", quantity=Decimal("20.5")),),
+        holds=(HoldPart(warehouse="RTM", quantity=Decimal("20.5"), lot_id=7, heat="H2611"),),
         requested=Requested(value=Decimal(4), unit="piece", text="4 pcs"),
     )
     (stored,) = dump_lines([held])
     assert set(STORED_BEFORE) <= set(stored)
     assert stored["subtotal"] == "70.73" and stored["unit_price"] == "2.1000"  # money keeps its places
-    assert stored["holds"] == [{"warehouse": "RTM", "quantity": "20.5"}]
+    assert stored["holds"] == [{"warehouse": "RTM", "quantity": "20.5", "lot_id": 7, "heat": "H2611"}]
     assert load_lines([stored]) == [held]
 
 
