@@ -5,14 +5,15 @@ their levels, in the one order every stock change uses.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from steelyard.errors import InsufficientStock
-from steelyard.inventory.ledger import change_level
-from steelyard.inventory.lots import TRACE, create_lot, lock_lots, lot_in
+from steelyard.inventory.ledger import change_level, lock_levels
+from steelyard.inventory.lots import TRACE, create_lot, lock_lots, lot_in, newest_lot
 from steelyard.inventory.model import Kind, allocate_lots
 from steelyard.inventory.tables import lots
 from steelyard.wire import format_decimal
@@ -81,6 +82,25 @@ class Booking:
         for picked_id, quantity in picked:
             self.book(warehouse_id, code, picked_id, kind, -quantity)
         return [picked_id for picked_id, _ in picked]
+
+    def adjust(
+        self, warehouse_id: int, code: str, change: Decimal, *, now: datetime, lot_id: int | None = None
+    ) -> list[int]:
+        """A count's difference: more than recorded goes to the named or newest lot (or a new untraced one); less
+        comes out of the named lot or the oldest lots' available stock."""
+        lock_levels(self.conn, self.product_id)  # levels before lots, whoever calls
+        if change < 0:
+            return self.take_out(warehouse_id, code, -change, Kind.ADJUSTMENT, lot_id=lot_id)
+        if lot_id is not None:
+            lot_in(
+                self.conn, lot_id, product_id=self.product_id, warehouse_id=warehouse_id, sku=self.sku, warehouse=code
+            )
+        else:
+            lot_id = newest_lot(self.conn, product_id=self.product_id, warehouse_id=warehouse_id) or create_lot(
+                self.conn, product_id=self.product_id, warehouse_id=warehouse_id, received_at=now
+            )
+        self.book(warehouse_id, code, lot_id, Kind.ADJUSTMENT, change)
+        return [lot_id]
 
     def transfer(
         self, source: int, source_code: str, target: int, target_code: str, amount: Decimal, *, lot_id: int | None

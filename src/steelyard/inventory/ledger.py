@@ -102,8 +102,7 @@ def change_level(
     """Add the deltas to one level and one of its lots if both results are allowed, write the ledger row naming the
     lot, announce it after commit.
 
-    Raises InsufficientStock (409) when the level or the lot cannot take the change; the caller's transaction must
-    then roll back (every caller lets the error leave its unit of work), so nothing is written.
+    Raises InsufficientStock (409) when the level or the lot cannot take the change; nothing is written then.
     """
     if on_hand > 0:
         _ensure_row(conn, product_id, warehouse_id)
@@ -128,6 +127,9 @@ def change_level(
     params = {"lot_key": lot_id, "level_product_id": product_id, "level_warehouse_id": warehouse_id}
     lot = conn.execute(_CHANGE_LOT, {**params, "d_on_hand": on_hand, "d_reserved": reserved}).first()
     if lot is None:
+        # Put the level back as it was (always allowed: it was), so a caller that reports the error and goes on
+        # (a stocktake collecting every bad row) never leaves a level that disagrees with its lots.
+        conn.execute(_CHANGE_LEVEL, {**params, "d_on_hand": -on_hand, "d_reserved": -reserved})
         found = conn.execute(select(lots.c.on_hand, lots.c.reserved).where(lots.c.id == lot_id)).first()
         state = (
             "does not exist here"

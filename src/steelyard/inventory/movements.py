@@ -20,7 +20,7 @@ from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.inventory.booking import Booking
 from steelyard.inventory.ledger import lock_levels
-from steelyard.inventory.lots import create_lot, lot_in, newest_lot
+from steelyard.inventory.lots import create_lot, lot_in
 from steelyard.inventory.model import Kind
 from steelyard.inventory.schemas import MovementIn
 from steelyard.inventory.tables import lots, stock_movements
@@ -145,23 +145,18 @@ def post_movement(conn: Connection, *, body: MovementIn, actor: Principal, now: 
     if body.kind == "transfer":
         assert target is not None and body.to_warehouse is not None
         booked = booking.transfer(source, body.warehouse, target, body.to_warehouse, amount, lot_id=body.lot_id)
-    elif body.kind == "receipt" or (body.kind == "adjustment" and amount > 0):
+    elif body.kind == "receipt":
         if body.lot_id is not None:
             lot_in(conn, body.lot_id, product_id=stored.id, warehouse_id=source, sku=body.sku, warehouse=body.warehouse)
             lot_id = body.lot_id
-        elif body.kind == "adjustment":
-            # A count that found more than recorded: book it on the newest lot (or a new untraced one).
-            lot_id = newest_lot(conn, product_id=stored.id, warehouse_id=source) or create_lot(
-                conn, product_id=stored.id, warehouse_id=source, received_at=now
-            )
         else:
             lot_id = create_lot(conn, product_id=stored.id, warehouse_id=source, received_at=now, **lot_fields)
-        kind = Kind.RECEIPT if body.kind == "receipt" else Kind.ADJUSTMENT
-        booking.book(source, body.warehouse, lot_id, kind, amount)
+        booking.book(source, body.warehouse, lot_id, Kind.RECEIPT, amount)
         booked = [lot_id]
+    elif body.kind == "adjustment":
+        booked = booking.adjust(source, body.warehouse, amount, now=now, lot_id=body.lot_id)
     else:
-        kind = Kind.SCRAP if body.kind == "scrap" else Kind.ADJUSTMENT
-        booked = booking.take_out(source, body.warehouse, abs(amount), kind, lot_id=body.lot_id)
+        booked = booking.take_out(source, body.warehouse, amount, Kind.SCRAP, lot_id=body.lot_id)
     return {
         "id": reference,
         "kind": body.kind,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from pydantic import ValidationError
@@ -20,8 +21,7 @@ from steelyard.access.model import Principal
 from steelyard.catalog import repository as repo
 from steelyard.catalog.tables import products, warehouses
 from steelyard.errors import InsufficientStock, InvalidInput
-from steelyard.inventory.ledger import change_level
-from steelyard.inventory.model import Kind as LedgerKind
+from steelyard.inventory.booking import Booking
 from steelyard.inventory.movements import stock_quantity
 from steelyard.inventory.schemas import MovementIn
 from steelyard.inventory.tables import stock_levels
@@ -153,19 +153,18 @@ class StockImport:
         for c in checked:
             if c.outcome is Outcome.UNCHANGED:
                 continue
+            booking = Booking(
+                conn,
+                product_id=c.product_id,
+                sku=c.sku,
+                actor=self.actor,
+                reference=self.reference,
+                quantity=None,
+                reason=c.reason,
+            )
             try:
-                change_level(
-                    conn,
-                    product_id=c.product_id,
-                    warehouse_id=c.warehouse_id,
-                    warehouse=c.warehouse,
-                    sku=c.sku,
-                    kind=LedgerKind.ADJUSTMENT,
-                    on_hand=c.change,
-                    actor=self.actor,
-                    reference=self.reference,
-                    reason=c.reason,
-                )
+                # More than recorded goes to the newest lot; less comes out of the oldest lots first.
+                booking.adjust(c.warehouse_id, c.warehouse, c.change, now=datetime.now(UTC))
             except InsufficientStock as exc:  # reserved in the meantime: the count no longer covers it
                 errors.append(RowError(c.line, "on_hand", exc.detail))
         return errors
