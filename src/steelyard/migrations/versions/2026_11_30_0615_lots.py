@@ -1,7 +1,7 @@
 """lots: traceable stock (heat, mill, certificate); today's levels become one opening lot each
 
 Revision ID: 20261130_0615
-Revises: 20261130_0608
+Revises: 20261130_0645
 Create Date: 2026-11-30
 
 Upgrade: every level becomes one opening lot with the level's on hand and reserved (no heat: it was never
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261130_0615"
-down_revision = "20261130_0608"
+down_revision = "20261130_0645"
 branch_labels = None
 depends_on = None
 
