@@ -85,11 +85,14 @@ def test_discrete_products_round_up_to_whole_pieces(client: TestClient, catalogu
     assert line["adjustments"]
 
 
-def test_cut_to_size_prices_the_cut_weight_plus_a_fee_per_cut(client: TestClient, catalogue: None) -> None:
+def test_cut_to_size_prices_the_stock_taken_plus_a_fee_per_cut(client: TestClient, catalogue: None) -> None:
     line = quote(client, "ST-C45-RB-50", "4", "pieces", cut={"length_mm": "500"})["lines"][0]
-    # 4 x 0.5 m x 15.4134 kg/m = 30.8269 kg at 1.60, plus 4 cuts at 3.50
+    # 4 x 500 mm come from one 6 m bar: 6 m x 15.41343 kg/m (pi/4 x 0.05^2 m2 x 7850 kg/m3) = 92.48058 kg
+    # at 1.60 = 147.969, plus 4 cuts at 3.50; the parts weigh 2 m x 15.41343 = 30.827 kg
     assert line["fees"] == [{"kind": "cutting", "count": "4", "unit_amount": "3.5000", "amount": "14.00"}]
-    assert line["subtotal"] == "63.32"
+    assert line["subtotal"] == "161.97"
+    assert line["weight_kg"] == "30.827" and line["stock_weight_kg"] == "92.481"
+    assert line["cut_plan"]["stock_pieces"] == 1
 
 
 def test_tax_discount_and_currency_from_the_account(
@@ -182,7 +185,7 @@ BAD_QUOTES: list[tuple[str, Any, int, str]] = [
     ("no-lines", {"lines": []}, 422, "lines"),
     ("unknown-currency", {**_line("ST-C45-RB-50", "1", "kg"), "currency": "XYZ"}, 422, "currency"),
     ("cut-in-kg", _line("ST-C45-RB-50", "10", "kg", cut={"length_mm": "500"}), 422, "lines[0]"),
-    ("cut-longer-than-bar", _line("ST-C45-RB-50", "1", "piece", cut={"length_mm": "7000"}), 422, "cut.length_mm"),
+    ("cut-longer-than-bar", _line("ST-C45-RB-50", "1", "piece", cut={"length_mm": "7000"}), 422, "lines[0].cut"),
     (
         "cut-width-on-bar",
         _line("ST-C45-RB-50", "1", "piece", cut={"length_mm": "500", "width_mm": "20"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from steelyard.cutting.settings import CuttingSettings
 from steelyard.units.quantity import Quantity
 
 
@@ -40,6 +41,7 @@ class Product:
     increment: Quantity | None = None
     cut_fee: Decimal | None = None  # per cut, in the price's currency; None: the family default applies
     lead_time_days: int = 0
+    cutting: CuttingSettings | None = None  # None: the defaults of its form (steelyard.cutting.settings)
     attributes: dict[str, str] = field(default_factory=dict)
     description: str = ""
     active: bool = True

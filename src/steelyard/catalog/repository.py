@@ -13,6 +13,7 @@ from sqlalchemy.engine import Row
 
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.tables import products, warehouses
+from steelyard.cutting.settings import settings_for
 from steelyard.inventory.model import Level as Level  # re-exported: the catalogue shows inventory levels
 from steelyard.inventory.tables import stock_levels
 from steelyard.units.quantity import Quantity
@@ -56,6 +57,7 @@ def product_values(p: Product) -> dict[str, Any]:
         ],
         "cut_fee": p.cut_fee,
         "lead_time_days": p.lead_time_days,
+        "cutting": None if p.cutting is None else p.cutting.as_json(),
         "attributes": dict(p.attributes),
         "description": p.description,
         "active": p.active,
@@ -87,6 +89,7 @@ def product_from_row(row: Any) -> Product:
         price=Price(currency=row.price_currency, tiers=tiers),
         cut_fee=row.cut_fee,
         lead_time_days=row.lead_time_days,
+        cutting=None if row.cutting is None else settings_for(row.form, row.cutting),
         attributes=dict(row.attributes),
         description=row.description,
         active=row.active,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from steelyard.catalog.model import Price, PriceTier, Product
+from steelyard.cutting.settings import settings_problems
 from steelyard.errors import FieldProblem, InvalidInput, UnitError
 from steelyard.pricing import Convert, order_rules_problems, tiers_problems
 from steelyard.units import FORMS, Physics, convert_for, dimension_problems, parse_unit, sellable_units
@@ -79,6 +80,8 @@ def normalise(product: Product) -> Product:
         )
     if product.cut_fee is not None and product.cut_fee < 0:
         problems.append(FieldProblem("cut_fee", "must not be negative"))
+    if product.cutting is not None:
+        problems += [FieldProblem(f, m) for f, m in settings_problems(product.form, product.cutting.as_json())]
     if problems:
         raise InvalidInput.from_problems(problems)
     canonical = _canonical_units(product)

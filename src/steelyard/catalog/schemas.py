@@ -29,6 +29,23 @@ class PriceIn(BaseModel):
     tiers: list[TierIn] = Field(min_length=1, max_length=20)
 
 
+class CuttingIn(BaseModel):
+    """How the product is cut; a setting left out takes its form's default (docs/cutting.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kerf_mm: DecimalIn | None = Field(None, description="width of one saw cut, mm", examples=["3"])
+    trim_mm: DecimalIn | None = Field(None, description="squared off the start of each stock piece, mm")
+    rotation: bool | None = Field(None, description="false: parts keep the grain or finish direction on a sheet")
+    min_remnant_mm: DecimalIn | None = Field(None, description="an offcut at least this long (and wide) is kept")
+
+
+class CuttingOut(BaseModel):
+    kerf_mm: DecimalOut
+    trim_mm: DecimalOut
+    rotation: bool
+    min_remnant_mm: DecimalOut
+
+
 class ProductFields(BaseModel):
     """Everything staff may set on a product except its SKU."""
 
@@ -57,6 +74,7 @@ class ProductFields(BaseModel):
     price: PriceIn
     cut_fee: DecimalIn | None = Field(None, description="per cut, in the price's currency; null: family default")
     lead_time_days: int = Field(0, ge=0, le=365)
+    cutting: CuttingIn | None = Field(None, description="kerf, trim, rotation, remnant size; null: form defaults")
     attributes: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, Field(max_length=500)]] = Field(
         default_factory=dict, max_length=50
     )
@@ -87,6 +105,7 @@ class ProductPatch(BaseModel):
     price: PriceIn | None = None
     cut_fee: DecimalIn | None = None
     lead_time_days: int | None = Field(None, ge=0, le=365)
+    cutting: CuttingIn | None = None
     attributes: dict[str, str] | None = Field(None, max_length=50)
     description: str | None = Field(None, max_length=5000)
     active: bool | None = None
@@ -153,6 +172,7 @@ class ProductSummary(BaseModel):
     price: PriceOut
     cut_fee: Money | None
     lead_time_days: int
+    cutting: CuttingOut | None = Field(description="the cutting settings in force; null: not cut to size")
     attributes: dict[str, str]
     description: str
     active: bool

@@ -12,6 +12,7 @@ from steelyard.catalog import repository as repo
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.rules import default_piece_name, normalise, physics_of
 from steelyard.catalog.schemas import ProductFields, ProductIn, ProductPatch, WarehouseIn
+from steelyard.cutting.settings import settings_for
 from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from steelyard.events import PRICE_CHANGED, PRODUCT_CHANGED, emit
 from steelyard.events.wire import price_changed, product_changed
@@ -83,6 +84,7 @@ def product_from_fields(sku: str, f: ProductFields) -> Product:
         ),
         cut_fee=f.cut_fee,
         lead_time_days=f.lead_time_days,
+        cutting=None if f.cutting is None else settings_for(f.form, f.cutting.model_dump(exclude_none=True)),
         attributes=attributes,
         description=f.description,
         active=f.active,
@@ -108,7 +110,7 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
     if stored is None:
         raise NotFound(f"no product with SKU '{sku}'")
     changes = patch.model_dump(exclude_unset=True)
-    nullable = {"cut_fee", "min_order", "increment", "piece_name", "piece_content", "profile"}
+    nullable = {"cut_fee", "min_order", "increment", "piece_name", "piece_content", "profile", "cutting"}
     nulls = [
         FieldProblem(k, "may not be null; leave it out to keep the current value")
         for k, v in changes.items()
@@ -177,10 +179,17 @@ def product_fields(p: Product) -> dict[str, Any]:
         },
         "cut_fee": p.cut_fee,
         "lead_time_days": p.lead_time_days,
+        "cutting": _cutting(p),
         "attributes": p.attributes,
         "description": p.description,
         "active": p.active,
     }
+
+
+def _cutting(p: Product) -> dict[str, Any] | None:
+    """The product's cutting settings in force: its own, else its form's defaults (None: not cut to size)."""
+    settings = settings_for(p.form, None if p.cutting is None else p.cutting.as_json())
+    return None if settings is None else settings.as_json()
 
 
 def _require(conn: Connection, sku: str) -> repo.StoredProduct:

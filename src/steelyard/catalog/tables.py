@@ -37,6 +37,7 @@ products = Table(
     Column("price_tiers", JSON, nullable=False),
     Column("cut_fee", DecimalText, nullable=True),
     Column("lead_time_days", Integer, nullable=False, server_default="0"),
+    Column("cutting", JSON, nullable=True),
     Column("attributes", JSON, nullable=False),
     Column("description", Text, nullable=False, server_default=""),
     Column("active", Boolean, nullable=False, server_default=sa_true()),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from steelyard.units.quantity import Quantity
+
 UM_PER_MM = 1000
 
 
@@ -98,8 +100,10 @@ class CutPlan:
         return (self.parts_total / self.stock_total).quantize(Decimal("0.0001"))
 
     @property
-    def kerf_loss(self) -> Decimal:
-        return sum((layout.kerf_loss * layout.count for layout in self.layouts), Decimal(0))
+    def kerf_loss(self) -> Quantity:
+        """What the cuts of the whole plan turn to swarf: mm of length, or mm2 of sheet."""
+        total = sum((layout.kerf_loss * layout.count for layout in self.layouts), Decimal(0))
+        return Quantity(total, "mm2" if self.flat else "mm")
 
     def pieces_of(self, lot_id: str | None) -> int:
         return sum(layout.count for layout in self.layouts if layout.stock.lot_id == lot_id)

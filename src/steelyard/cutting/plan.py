@@ -19,6 +19,8 @@ from steelyard.cutting.model import CutPlan, Layout, Offcut, PartSpec, PlacedPar
 from steelyard.cutting.settings import CuttingSettings
 from steelyard.errors import FieldProblem, InvalidInput
 
+MAX_SIZE_MM = Decimal(100_000)
+"""No part is longer than 100 m: keeps every figure far inside the stored range."""
 MAX_PARTS = 2000
 """The most parts one line may ask for: bounds the planner's work (and a buyer's typo of 10000)."""
 
@@ -40,6 +42,9 @@ def _check(parts: Sequence[PartSpec], stock: Sequence[StockPiece], flat: bool) -
         total += spec.count
         if spec.count < 1:
             problems.append(FieldProblem(f"cuts[{i}].count", "must be at least 1"))
+        for name, size in (("length_mm", spec.length_mm), ("width_mm", spec.width_mm)):
+            if size is not None and (not size.is_finite() or size <= 0 or size > MAX_SIZE_MM):
+                problems.append(FieldProblem(f"cuts[{i}].{name}", f"must be from 0 to {MAX_SIZE_MM} mm, got {size}"))
         if flat and spec.width_mm is None:
             problems.append(FieldProblem(f"cuts[{i}].width_mm", "a sheet part needs its width"))
         if not flat and spec.width_mm is not None:

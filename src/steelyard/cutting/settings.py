@@ -73,10 +73,15 @@ def default_settings(form: str) -> CuttingSettings | None:
 
 
 def settings_for(form: str, overrides: Mapping[str, Any] | None) -> CuttingSettings | None:
-    """The product's settings: its own values over the defaults of its form."""
+    """The product's settings: its own values over the defaults of its form (None: a form not cut, none given).
+
+    Values given for a form that is not cut still come back, so `settings_problems` can refuse them.
+    """
     base = default_settings(form)
     if base is None:
-        return None
+        if not overrides:
+            return None
+        base = _s("0", "0", "0")
     given = dict(overrides or {})
     return CuttingSettings(
         kerf_mm=Decimal(str(given.get("kerf_mm", base.kerf_mm))),

@@ -5,11 +5,11 @@ Money on a line (all amounts in the quote currency):
   applies to goods only, never to fees. `LineEstimate.unit_price` states it half-up to 4 decimals.
 - subtotal = round_half_up(priced quantity x exact unit price + exact fees, currency minor unit):
   rounded once per line, from exact parts; the stated unit price and fee amounts are for reading.
-- cut-to-size: the quantity is a count of cut pieces (whole, rounded up); the goods are priced on
-  the cut pieces' mass (`cut_piece_weight_kg` each); the cutting fee is `cut_fee` (price currency)
-  per cut, with 1 cut per piece for a length-only cut and 2 when a width is also given. A minimum
-  order raises the number of cut pieces until their mass reaches it; increments do not apply to
-  cut pieces. For a discrete product the stock taken is rounded up to whole stock pieces.
+- cut-to-size: the job is planned first (steelyard.cutting) and handed in as a `PlannedCut`: the
+  quantity is the count of parts delivered; the goods are priced on the stock the plan takes (whole
+  stock pieces, in the stock unit); the cutting fee is `cut_fee` (price currency) per cut, with 1 cut
+  per part cut to length and 2 per part cut to length and width. Below a minimum order the goods are
+  priced at the minimum; increments do not apply to cut lines.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from steelyard.catalog.model import PriceTier
 from steelyard.errors import InvalidInput
 from steelyard.pricing.base import (
     Convert,
-    ceil_whole,
     describe,
     in_pricing_context,
     in_unit,
@@ -50,6 +49,16 @@ class Cut:
     def cuts_per_piece(self) -> int:
         """1 cut for a length, 2 for a length and a width."""
         return 1 if self.width_mm is None else 2
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCut:
+    """A planned cut job: parts delivered, cuts charged and the stock it takes (in the stock unit)."""
+
+    parts: int
+    cuts: int
+    stock: Quantity
+    note: str  # how the stock was decided, in words ("cut from 10 bars of 1000 mm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,57 +139,35 @@ def _cut_goods(
     stock_unit: str,
     convert: Convert,
     *,
-    cut: Cut,
+    planned: PlannedCut | None,
     cut_fee: Decimal,
     fx_rate: Decimal,
     minor_units: int,
-    piece_weight_kg: Decimal | None,
-    discrete: bool,
     min_order: Quantity | None,
-    piece_name: str | None,
     is_count: Callable[[str], bool],
 ) -> _Goods:
-    """A cut-to-size line: whole cut pieces, priced on their mass, plus a cutting fee per cut."""
+    """A cut-to-size line: the parts, priced on the stock the plan takes, plus a cutting fee per cut."""
     if not is_count(requested.unit):
         raise InvalidInput(
             f"a cut-to-size line is ordered as a number of cut pieces: give the quantity in pieces "
             f'(e.g. {{"value": "4", "unit": "piece"}}), not in {requested.unit}'
         )
-    for name, size in (("cut.length_mm", cut.length_mm), ("cut.width_mm", cut.width_mm)):
-        if size is not None and (not size.is_finite() or size <= 0):
-            raise InvalidInput(f"{name} must be a positive number of mm, got {size}")
-    if piece_weight_kg is None:
-        raise InvalidInput("this product cannot be cut to size: the weight of a cut piece cannot be computed")
-    if not piece_weight_kg.is_finite() or piece_weight_kg <= 0:
-        raise InvalidInput(f"a cut piece must weigh more than 0 kg, got {piece_weight_kg} kg")
+    if planned is None:
+        raise InvalidInput("this product cannot be cut to size: there is no plan for the cut")
     require_finite(cut_fee, "cut_fee")
     if cut_fee < 0:
         raise ValueError(f"a cutting fee cannot be negative, got {cut_fee}")
-    notes: list[str] = []
-    count = ceil_whole(requested.value)
-    if count != snap(requested.value):
-        notes.append(
-            f"rounded up from {describe(requested.value, 'piece')} to {describe(count, 'piece')}: cut pieces are whole"
-        )
-    if min_order is not None and min_order.value > 0:
-        minimum_kg = in_unit(min_order, KG, convert)
-        if snap(count * piece_weight_kg) < snap(minimum_kg):
-            count = ceil_whole(minimum_kg / piece_weight_kg)
-            notes.append(
-                f"raised to {describe(count, 'piece')} to reach the minimum order of "
-                f"{describe(min_order.value, min_order.unit)}"
-            )
-    mass = Quantity(count * piece_weight_kg, KG)
-    stock = Quantity(in_unit(mass, stock_unit, convert), stock_unit)
-    if discrete:
-        whole = ceil_whole(stock.value)
-        notes.append(f"cut from {describe(whole, piece_name or stock_unit)} in stock")
-        stock = Quantity(whole, stock_unit)
-    cuts = count * cut.cuts_per_piece
+    notes = [planned.note]
+    stock = Quantity(in_unit(planned.stock, stock_unit, convert), stock_unit)
+    priced = stock
+    minimum = None if min_order is None else Quantity(in_unit(min_order, stock_unit, convert), stock_unit)
+    if min_order is not None and minimum is not None and snap(stock.value) < snap(minimum.value):
+        priced = minimum
+        notes.append(f"priced at the minimum order of {describe(min_order.value, min_order.unit)}")
     fee_each = convert_money(cut_fee, fx_rate)
-    fee_exact = cuts * fee_each
-    fee = Fee(CUTTING, cuts, round_unit_price(fee_each), round_money(fee_exact, minor_units))
-    return _Goods(mass, Quantity(count, requested.unit), stock, ((fee, fee_exact),), tuple(notes))
+    fee_exact = planned.cuts * fee_each
+    fee = Fee(CUTTING, Decimal(planned.cuts), round_unit_price(fee_each), round_money(fee_exact, minor_units))
+    return _Goods(priced, Quantity(Decimal(planned.parts), requested.unit), stock, ((fee, fee_exact),), tuple(notes))
 
 
 @in_pricing_context
@@ -197,8 +184,8 @@ def estimate_line(
     fx_rate: Decimal = Decimal(1),
     minor_units: int = 2,
     cut: Cut | None = None,
+    planned: PlannedCut | None = None,
     cut_fee: Decimal = Decimal(0),
-    cut_piece_weight_kg: Decimal | None = None,
     piece_name: str | None = None,
     is_count: Callable[[str], bool] = is_count_unit,
 ) -> LineEstimate:
@@ -206,7 +193,7 @@ def estimate_line(
     require_positive(requested)
     _check_discount(discount_percent)
     convert_money(Decimal(1), fx_rate)  # checks the rate before any work
-    if cut is None:
+    if cut is None and planned is None:
         goods = _plain_goods(
             requested,
             stock_unit,
@@ -221,14 +208,11 @@ def estimate_line(
             requested,
             stock_unit,
             convert,
-            cut=cut,
+            planned=planned,
             cut_fee=cut_fee,
             fx_rate=fx_rate,
             minor_units=minor_units,
-            piece_weight_kg=cut_piece_weight_kg,
-            discrete=discrete,
             min_order=min_order,
-            piece_name=piece_name,
             is_count=is_count,
         )
     tier_index, tier = select_tier(tiers, goods.priced, convert)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
+from steelyard.cutting import CutPlan, PartSpec
 from steelyard.pricing import Cut, Fee
 from steelyard.units.quantity import Quantity
 
@@ -33,6 +34,7 @@ class LineRequest:
     unit: str | None = None
     text: str | None = None
     cut: Cut | None = None
+    cuts: tuple[PartSpec, ...] = ()  # a cut list (instead of a quantity): several sizes, each with its count
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +108,9 @@ class QuoteLine:
     subtotal: Decimal
     adjustments: tuple[str, ...] = ()
     cut: Cut | None = None
+    cuts: tuple[PartSpec, ...] = ()
+    cut_plan: CutPlan | None = None  # how the parts come out of whole stock pieces (steelyard.cutting)
+    stock_weight_kg: Decimal | None = None  # the mass taken from stock; `weight_kg` is the parts delivered
     availability: Availability
     held: Quantity | None = None  # what a reserving quote holds (stock unit)
     holds: tuple[HoldPart, ...] = ()

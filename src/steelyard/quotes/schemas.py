@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from steelyard.access.schemas import CurrencyCode
 from steelyard.catalog.schemas import Sku
+from steelyard.cutting import MAX_PARTS, PartSpec
 from steelyard.pricing import Cut
 from steelyard.quotes.lines import LineRequest
 from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
@@ -32,14 +33,40 @@ class CutIn(BaseModel):
     width_mm: PositiveDecimal | None = None
 
 
+class CutPartIn(BaseModel):
+    """One size of a cut list: `count` parts of `length_mm` (x `width_mm` for sheet and plate)."""
+
+    model_config = ConfigDict(extra="forbid")
+    length_mm: PositiveDecimal = Field(examples=["600"])
+    width_mm: PositiveDecimal | None = None
+    count: int = Field(ge=1, le=MAX_PARTS, examples=[10])
+
+
 class QuoteLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Sku
-    quantity: QuantityIn = Field(description='e.g. {"value": "250", "unit": "lb"} or {"value": "3", "unit": "sheets"}')
-    cut: CutIn | None = None
+    quantity: QuantityIn | None = Field(
+        None, description='e.g. {"value": "250", "unit": "lb"} or {"value": "3", "unit": "sheets"}; not with `cuts`'
+    )
+    cut: CutIn | None = Field(None, description="one size for every piece of `quantity` (in pieces)")
+    cuts: list[CutPartIn] | None = Field(
+        None, min_length=1, max_length=50, description="a cut list instead of a quantity: several sizes and counts"
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> QuoteLineIn:
+        if self.cuts is not None and (self.quantity is not None or self.cut is not None):
+            raise ValueError("give either `cuts` (a cut list) or `quantity` (with an optional `cut`), not both")
+        if self.cuts is None and self.quantity is None:
+            raise ValueError("give `quantity` (e.g. 250 kg) or a cut list in `cuts`")
+        return self
 
     def to_request(self) -> LineRequest:
         """The typed line the services price."""
+        if self.cuts is not None:
+            parts = tuple(PartSpec(c.length_mm, c.count, c.width_mm) for c in self.cuts)
+            return LineRequest(sku=self.sku, cuts=parts)
+        assert self.quantity is not None
         cut = None if self.cut is None else Cut(self.cut.length_mm, self.cut.width_mm)
         return LineRequest(sku=self.sku, value=self.quantity.value, unit=self.quantity.unit, cut=cut)
 
@@ -103,6 +130,58 @@ class CutOut(BaseModel):
     width_mm: DecimalOut | None = None
 
 
+class CutPartOut(BaseModel):
+    model_config = _READS_LINES
+    length_mm: DecimalOut
+    width_mm: DecimalOut | None = None
+    count: int
+
+
+class CutStockOut(BaseModel):
+    model_config = _READS_LINES
+    length_mm: DecimalOut | None
+    width_mm: DecimalOut | None = None
+    lot_id: str | None = None
+
+
+class PlacedPartOut(BaseModel):
+    model_config = _READS_LINES
+    length_mm: DecimalOut = Field(description="as ordered; `rotated`: its length runs across the sheet")
+    width_mm: DecimalOut | None = None
+    x_mm: DecimalOut = Field(description="from the stock piece's start (after the trim)")
+    y_mm: DecimalOut | None = None
+    rotated: bool
+
+
+class OffcutOut(BaseModel):
+    model_config = _READS_LINES
+    length_mm: DecimalOut
+    width_mm: DecimalOut | None = None
+    x_mm: DecimalOut
+    y_mm: DecimalOut | None = None
+    kept: bool = Field(description="long (and wide) enough to go back into stock as a remnant")
+
+
+class LayoutOut(BaseModel):
+    model_config = _READS_LINES
+    count: int = Field(description="how many stock pieces are cut this way")
+    stock: CutStockOut
+    parts: list[PlacedPartOut]
+    offcuts: list[OffcutOut]
+    kerf_loss: DecimalOut = Field(description="mm (lengths) or mm2 (sheets) turned to swarf on one such piece")
+
+
+class CutPlanOut(BaseModel):
+    model_config = _READS_LINES
+    stock_pieces: int
+    lower_bound: int = Field(description="no plan can use fewer stock pieces than this")
+    utilisation: DecimalOut = Field(description="parts delivered over stock taken")
+    kerf_mm: DecimalOut
+    trim_mm: DecimalOut
+    kerf_loss: QuantityOut
+    layouts: list[LayoutOut]
+
+
 class RequestedOut(BaseModel):
     model_config = _READS_LINES
     value: DecimalOut
@@ -118,7 +197,8 @@ class QuoteLineOut(BaseModel):
     requested: RequestedOut
     quantity: QuantityOut = Field(description="what is priced, in the requested unit, after minimums and increments")
     stock_quantity: QuantityOut
-    weight_kg: DecimalOut | None
+    weight_kg: DecimalOut | None = Field(description="the weight of the goods delivered (cut lines: the parts)")
+    stock_weight_kg: DecimalOut | None = Field(None, description="cut lines: the weight taken from stock")
     tier: TierApplied
     unit_price: Money = Field(description="per `per` unit, in the quote currency, after discount")
     per: str
@@ -127,6 +207,8 @@ class QuoteLineOut(BaseModel):
     subtotal: Money
     adjustments: list[str]
     cut: CutOut | None
+    cuts: list[CutPartOut] = Field(default_factory=list)
+    cut_plan: CutPlanOut | None = Field(None, description="cut lines: the plan that decides the stock taken")
     availability: AvailabilityOut
     held: QuantityOut | None = Field(None, description="what this quote holds, in the stock unit (reserve: true)")
     holds: list[HoldOut] = Field(default_factory=list)

@@ -24,7 +24,7 @@ from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, Forbidden, InvalidInput, NotFound, Unauthorized
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
-from steelyard.quotes.cutting import cut_piece_weight_kg
+from steelyard.quotes.cutting import CutJob, cut_job
 from steelyard.quotes.hold_rules import hold_expiry
 from steelyard.quotes.lines import (
     Availability,
@@ -135,9 +135,16 @@ def price_line(
     """One priced line (with `product_id` for the stock side)."""
     product = stored.product
     cut = request.cut
+    job: CutJob | None = None
     try:
         physics = physics_of(product)
-        requested = requested_quantity(request, physics)
+        if request.cuts:
+            count = sum(p.count for p in request.cuts)
+            requested = Requested(value=Decimal(count), unit="piece")
+        else:
+            requested = requested_quantity(request, physics)
+        if request.cuts or cut is not None:
+            job = cut_job(product, physics, request, Quantity(requested.value, requested.unit))
         quote_currency = currencies[terms.currency]
         estimate: LineEstimate = estimate_line(
             requested=Quantity(requested.value, requested.unit),
@@ -151,12 +158,12 @@ def price_line(
             fx_rate=fx_rate(currencies[product.price.currency], quote_currency),
             minor_units=quote_currency.minor_units,
             cut=cut,
+            planned=None if job is None else job.planned,
             cut_fee=cut_fee_for(product, settings),
-            cut_piece_weight_kg=None if cut is None else cut_piece_weight_kg(physics, cut.length_mm, cut.width_mm),
             piece_name=physics.piece_label,
             is_count=lambda unit: unit == "piece",
         )
-        weight = weight_kg(physics, estimate.stock_quantity)
+        weight = weight_kg(physics, estimate.stock_quantity) if job is None else job.weight_kg
     except InvalidInput as exc:
         raise _within_line(index, product.sku, exc) from None
     needed = stock_needed(estimate.stock_quantity.value)
@@ -184,8 +191,15 @@ def price_line(
         subtotal=estimate.subtotal,
         adjustments=estimate.adjustments,
         cut=cut,
+        cuts=request.cuts,
+        cut_plan=None if job is None else job.plan,
+        stock_weight_kg=_stock_weight(job),
         availability=availability(product, levels, needed),
     )
+
+
+def _stock_weight(job: CutJob | None) -> Decimal | None:
+    return None if job is None or job.stock_weight_kg is None else _display(job.stock_weight_kg, WEIGHT_STEP)
 
 
 def _products_for(conn: Connection, lines: Sequence[LineRequest]) -> dict[str, catalog.StoredProduct]:

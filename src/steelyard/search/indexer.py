@@ -44,6 +44,7 @@ PRODUCT_COLUMNS = (
     "price_tiers",
     "cut_fee",
     "lead_time_days",
+    "cutting",
     "attributes",
     "description",
     "active",

@@ -10,11 +10,10 @@ from pricing_fakes import granulate, sheet
 
 from steelyard.catalog.model import PriceTier
 from steelyard.errors import InvalidInput, UnitError
-from steelyard.pricing import Cut, Fee, LineEstimate, estimate_line
+from steelyard.pricing import Cut, Fee, LineEstimate, PlannedCut, estimate_line
 from steelyard.units.quantity import Quantity
 
 D = Decimal
-CUT_500_X_500 = D("3.925")  # kg: 2 mm x 0.5 m x 0.5 m x 7850 kg/m3
 
 
 def q(value: str, unit: str = "kg") -> Quantity:
@@ -154,16 +153,22 @@ def test_subtotal_uses_the_exact_unit_price() -> None:
     assert str(est.subtotal) == "10000.50"
 
 
+def _planned(parts: int, cuts: int, stock: Quantity) -> PlannedCut:
+    return PlannedCut(parts, cuts, stock, "cut from the plan")
+
+
 def test_cut_to_size_with_length_and_width() -> None:
-    est = line(q("4", "piece"), cut=Cut(D(500), D(500)), cut_fee=D("2.50"), cut_piece_weight_kg=CUT_500_X_500)
+    # 4 parts of 500 x 500 mm planned on 15.7 kg of sheet: priced on the stock taken, 2 cuts a part
+    est = line(q("4", "piece"), cut=Cut(D(500), D(500)), cut_fee=D("2.50"), planned=_planned(4, 8, q("15.7")))
     assert (est.quantity, est.stock_quantity, est.priced_quantity) == (q("4", "piece"), q("15.7"), q("15.7"))
     assert est.fees == (Fee("cutting", D(8), D("2.5000"), D("20.00")),)
     assert str(est.subtotal) == "70.24"  # 15.7 kg x 3.20 + 8 cuts x 2.50
     assert est.cut == Cut(D(500), D(500))
+    assert est.adjustments == ("cut from the plan",)
 
 
 def test_cut_to_length_is_one_cut_per_piece() -> None:
-    est = line(q("3", "bar"), cut=Cut(D(1200)), cut_fee=D("1.10"), cut_piece_weight_kg=D("2"))
+    est = line(q("3", "bar"), cut=Cut(D(1200)), cut_fee=D("1.10"), planned=_planned(3, 3, q("6")))
     assert est.fees == (Fee("cutting", D(3), D("1.1000"), D("3.30")),)
     assert str(est.subtotal) == "22.50"  # 6 kg x 3.20 + 3.30
 
@@ -173,7 +178,7 @@ def test_cut_fee_is_not_discounted_and_is_exchanged() -> None:
         q("2", "piece"),
         cut=Cut(D(500), D(500)),
         cut_fee=D("2.50"),
-        cut_piece_weight_kg=CUT_500_X_500,
+        planned=_planned(2, 4, q("7.85")),
         discount_percent=D(50),
         fx_rate=D("162.37"),
         minor_units=0,
@@ -182,52 +187,40 @@ def test_cut_fee_is_not_discounted_and_is_exchanged() -> None:
     assert str(est.subtotal) == "3663"  # 7.85 kg x 1.60 x 162.37 = 2039.3672, + 1623.70 fees
 
 
-def test_cut_pieces_are_whole() -> None:
-    est = line(q("3.5", "piece"), cut=Cut(D(500)), cut_fee=D(1), cut_piece_weight_kg=D(1))
+def test_a_cut_line_below_the_minimum_order_is_priced_at_the_minimum() -> None:
+    est = line(q("4", "piece"), cut=Cut(D(500), D(500)), planned=_planned(4, 8, q("15.7")), min_order=q("100"))
     assert est.quantity == q("4", "piece")
-    assert est.adjustments == ("rounded up from 3.5 pieces to 4 pieces: cut pieces are whole",)
+    assert est.stock_quantity == q("15.7")  # the hold takes what the plan takes
+    assert est.priced_quantity == q("100")
+    assert est.adjustments == ("cut from the plan", "priced at the minimum order of 100 kg")
 
 
-def test_minimum_order_adds_cut_pieces() -> None:
-    est = line(q("4", "piece"), cut=Cut(D(500), D(500)), cut_piece_weight_kg=CUT_500_X_500, min_order=q("100"))
-    assert est.quantity == q("26", "piece")  # 100 / 3.925 = 25.48
-    assert est.stock_quantity == q("102.05")
-    assert est.adjustments == ("raised to 26 pieces to reach the minimum order of 100 kg",)
-
-
-def test_cut_from_a_discrete_product_takes_whole_stock_pieces() -> None:
+def test_cut_from_a_discrete_product_takes_the_planned_pieces() -> None:
     est = line(
         q("4", "piece"),
         stock_unit="piece",
         discrete=True,
         piece_name="sheet",
         cut=Cut(D(500), D(500)),
-        cut_piece_weight_kg=CUT_500_X_500,
+        planned=_planned(4, 8, q("2", "piece")),
     )
-    assert est.stock_quantity == q("1", "piece")
-    assert est.priced_quantity == q("15.7")
-    assert est.adjustments == ("cut from 1 sheet in stock",)
+    assert est.stock_quantity == q("2", "piece")
+    assert est.priced_quantity == q("78.5")  # priced per kg: 2 sheets of 39.25 kg
 
 
 def test_cut_lines_ignore_increments() -> None:
-    est = line(q("1", "piece"), cut=Cut(D(500)), cut_piece_weight_kg=D(3), increment=q("25"))
+    est = line(q("1", "piece"), cut=Cut(D(500)), planned=_planned(1, 1, q("3")), increment=q("25"))
     assert est.stock_quantity == q("3")
 
 
 def test_a_cut_must_be_ordered_in_pieces() -> None:
     with pytest.raises(InvalidInput, match="number of cut pieces"):
-        line(q("10"), cut=Cut(D(500)), cut_piece_weight_kg=D(1))
+        line(q("10"), cut=Cut(D(500)), planned=_planned(1, 1, q("3")))
 
 
-def test_a_cut_needs_the_cut_piece_weight() -> None:
+def test_a_cut_needs_a_plan() -> None:
     with pytest.raises(InvalidInput, match="cannot be cut to size"):
         line(q("1", "piece"), cut=Cut(D(500)))
-
-
-@pytest.mark.parametrize("cut", [Cut(D(0)), Cut(D(500), D(-1)), Cut(D("NaN"))])
-def test_cut_sizes_must_be_positive(cut: Cut) -> None:
-    with pytest.raises(InvalidInput, match="positive number of mm"):
-        line(q("1", "piece"), cut=cut, cut_piece_weight_kg=D(1))
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "Infinity"])
