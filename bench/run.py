@@ -3,6 +3,7 @@
 python bench/run.py full                      # ~10 min: 1k/10k/100k products, SQLite and PostgreSQL
 python bench/run.py quick                     # < 2 min: 1k products
 python bench/run.py quick --only product_read,quote_1 --sizes 10000
+python bench/run.py cutting [--write]         # ~1.5 min: the cutting planner (bench/cutting_bench.py)
 python bench/run.py compare [OLD.json NEW.json]
 python bench/run.py report RESULT.json [--chart out.png]
 """
@@ -27,6 +28,12 @@ def _ints(text: str) -> tuple[int, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["cutting"]:  # its own options: see bench/cutting_bench.py --help
+        import cutting_bench
+
+        return cutting_bench.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="bench/run.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
@@ -44,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--duration", type=int, help="seconds per scenario (makes it a custom run)")
         p.add_argument("--only", help="comma-separated scenarios: " + ", ".join(s.name for s in SCENARIOS))
         p.add_argument("--keep", action="store_true", help="keep the work folder (databases, server logs)")
+    sub.add_parser("cutting", help="the cutting planner's quality and speed (bench/cutting_bench.py --help)")
     c = sub.add_parser("compare", help="the change between the last two runs of the same mode, or two files")
     c.add_argument("files", nargs="*", type=Path)
     r = sub.add_parser("report", help="print the Markdown of a result file (and draw its chart)")
