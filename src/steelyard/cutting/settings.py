@@ -43,9 +43,15 @@ def _s(kerf: str, trim: str, remnant: str) -> CuttingSettings:
 #   bars, tubes, sections, boards: band or cold saw, ~2-3 mm kerf; a mill end squared by 5 mm; offcuts from 500 mm
 #     are worth racking. Wire: sheared, no kerf, nothing trimmed.
 #   sheet: guillotine shear, no kerf, nothing trimmed; offcuts from 300 x 300 mm are kept.
-#   plate (sawn or plasma cut): ~3 mm kerf, a 10 mm edge squared; offcuts from 300 x 300 mm are kept.
+#   plate and chequer plate (sawn or plasma cut): ~3 mm kerf, a 10 mm edge squared; offcuts from 300 x 300 mm.
+#   expanded and perforated sheet: sheared, but the mesh has a direction (the long way of the diamond), so parts
+#     are not turned unless the product says they may be.
+# Every other section sold by length (profiles, hollow and threaded bar...) takes the saw defaults.
+_SAW = _s("3", "5", "500")
 _BY_SECTION: dict[str, CuttingSettings] = {
     "sheet": _s("0", "0", "300"),
+    "tread": _s("3", "10", "300"),
+    "mesh": CuttingSettings(Decimal(0), Decimal(0), False, Decimal(300)),
     "strip": _s("0", "0", "500"),
     "round": _s("3", "5", "500"),
     "square": _s("3", "5", "500"),
@@ -69,7 +75,9 @@ def default_settings(form: str) -> CuttingSettings | None:
     if form in _BY_FORM:
         return _BY_FORM[form]
     spec = FORMS.get(form)
-    return None if spec is None else _BY_SECTION.get(spec.section)
+    if spec is None or spec.section == "none":
+        return None
+    return _BY_SECTION.get(spec.section, _SAW)
 
 
 def settings_for(form: str, overrides: Mapping[str, Any] | None) -> CuttingSettings | None:

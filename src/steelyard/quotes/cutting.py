@@ -18,8 +18,9 @@ from steelyard.quotes.lines import LineRequest
 from steelyard.units import FORMS, Physics, weight_kg
 from steelyard.units.quantity import Quantity
 
-FLAT_SECTIONS = ("sheet",)
-"""Sections planned on two dimensions (sheet and plate; coil and foil cut from their width)."""
+FLAT_SECTIONS = ("sheet", "tread", "mesh")
+"""Sections planned on two dimensions: sheet, plate, chequer plate, expanded and perforated sheet (and coil and
+foil, cut from their width). Strip is flat too but cut to length only."""
 _MM_PER_M = Decimal(1000)
 _MM2_PER_M2 = Decimal(1_000_000)
 
