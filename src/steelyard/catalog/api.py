@@ -41,6 +41,7 @@ def summary(stored: StoredProduct) -> dict[str, Any]:
     return {
         "sku": stored.product.sku,
         **service.product_fields(stored.product),
+        "cutting": service.cutting_in_force(stored.product),  # the form's defaults when it has none of its own
         "created_at": stored.created_at,
         "updated_at": stored.updated_at,
     }

@@ -179,14 +179,14 @@ def product_fields(p: Product) -> dict[str, Any]:
         },
         "cut_fee": p.cut_fee,
         "lead_time_days": p.lead_time_days,
-        "cutting": _cutting(p),
+        "cutting": None if p.cutting is None else p.cutting.as_json(),
         "attributes": p.attributes,
         "description": p.description,
         "active": p.active,
     }
 
 
-def _cutting(p: Product) -> dict[str, Any] | None:
+def cutting_in_force(p: Product) -> dict[str, Any] | None:
     """The product's cutting settings in force: its own, else its form's defaults (None: not cut to size)."""
     settings = settings_for(p.form, None if p.cutting is None else p.cutting.as_json())
     return None if settings is None else settings.as_json()
