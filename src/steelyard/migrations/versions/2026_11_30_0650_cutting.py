@@ -1,7 +1,7 @@
 """products.cutting: a product's own cutting settings
 
 Revision ID: 20261130_0650
-Revises: 20261130_0608
+Revises: 20261130_0615
 Create Date: 2026-11-30
 
 `cutting` holds {"kerf_mm", "trim_mm", "rotation", "min_remnant_mm"} (decimal text, a bool); NULL means the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261130_0650"
-down_revision = "20261130_0608"
+down_revision = "20261130_0615"
 branch_labels = None
 depends_on = None
 
