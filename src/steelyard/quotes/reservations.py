@@ -78,10 +78,11 @@ def recently_held(
 def before_holding(
     conn: Connection, *, account_id: int, product_ids: Sequence[int], settings: Settings, now: datetime
 ) -> RowMapping:
-    """Lock the account; refuse a reserving quote past the open-quote cap, or one that would renew a hold."""
-    account = lock_account(conn, account_id)
+    """Lock the account; refuse a reserving quote past the open-quote cap, or one that would renew a hold. With the
+    limits off (benchmarks) nothing is checked, so nothing is locked: one account's quotes then run side by side."""
     if not settings.hold_limits:
-        return account
+        return get_account(conn, account_id)
+    account = lock_account(conn, account_id)
     live = live_quotes(conn, account_id, now)
     if len(live) >= settings.hold_max_open_quotes:
         raise HoldRefused(
