@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from harness.servers import LOAD_TEST_ENV
 from sqlalchemy import text
 
 from steelyard.catalog.seed import load
@@ -274,7 +275,7 @@ def throughput(url: str, mix: list[Query], workers: int, seconds: int, connectio
     out["requests_distinct_share"] = len(set(paths)) / len(paths)
     for label, entries in (("search_cached", "2048"), ("search_uncached", "0")):
         port = _free_port()
-        env = {**os.environ, "STEELYARD_DATABASE_URL": url, "STEELYARD_SEARCH_CACHE_ENTRIES": entries}
+        env = {**os.environ, **LOAD_TEST_ENV, "STEELYARD_DATABASE_URL": url, "STEELYARD_SEARCH_CACHE_ENTRIES": entries}
         app = [uvicorn, "steelyard.app:create_app", "--factory", "--port", str(port), *common]
         with _server(app, env, port):
             out[label] = wrk(port, paths, seconds, connections)

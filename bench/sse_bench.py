@@ -38,6 +38,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from harness.servers import LOAD_TEST_ENV  # noqa: E402
+
 from steelyard.access.model import Role  # noqa: E402
 from steelyard.access.service import create_token  # noqa: E402
 from steelyard.db import Database, make_engine  # noqa: E402
@@ -70,7 +72,7 @@ def rss_kib(pid: int) -> int:
 def start_server(url: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("STEELYARD_")}
-    environment.update({"STEELYARD_DATABASE_URL": url, **env})
+    environment.update({**LOAD_TEST_ENV, "STEELYARD_DATABASE_URL": url, **env})
     cmd = [sys.executable, "-m", "steelyard.cli", "serve", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=environment, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

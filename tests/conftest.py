@@ -14,6 +14,10 @@ from sqlalchemy import text
 from steelyard.db import is_sqlite, make_engine, normalise_url
 from steelyard.schema import UNMANAGED, metadata
 
+# Every server and app the tests start shares one session secret, as production processes must (a PostgreSQL URL or
+# several workers refuse to start without it); test_security_pages.py checks that refusal with it unset.
+os.environ.setdefault("STEELYARD_SESSION_SECRET", "tests-session-secret-0123456789abcdef")
+
 
 def _test_db() -> str:
     return os.environ.get("STEELYARD_TEST_DB", "sqlite")

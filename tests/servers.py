@@ -14,6 +14,15 @@ from typing import IO
 
 import httpx
 
+# What a load test sets: no per-client limits (its clients all come from 127.0.0.1), one session secret for every
+# worker. Tests of the limits themselves turn them back on.
+UNLIMITED = {
+    "STEELYARD_RATE_LIMITS": "off",
+    "STEELYARD_REQUESTS_PER_CLIENT": "0",
+    "STEELYARD_EVENTS_STREAMS_PER_CLIENT": "0",
+    "STEELYARD_SESSION_SECRET": "tests-session-secret-0123456789abcdef",
+}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -40,6 +49,7 @@ def running_server(
         "STEELYARD_DATABASE_URL": database_url,
         "STEELYARD_DB_POOL_SIZE": "8",
         "STEELYARD_DB_MAX_OVERFLOW": "8",
+        "STEELYARD_SESSION_SECRET": UNLIMITED["STEELYARD_SESSION_SECRET"],
         **(env or {}),
     }
     process = subprocess.Popen(

@@ -385,7 +385,7 @@ class Runner:
         port = servers.free_port()
         name = f"steelyard-{db.kind}-{db.size}-{workers}w"
         # One bench customer reserves over and over: the per-account hold limits would refuse it (docs/security.md).
-        env = {**os.environ, "STEELYARD_DATABASE_URL": url, "STEELYARD_HOLD_LIMITS": "off"}
+        env = {**os.environ, **servers.LOAD_TEST_ENV, "STEELYARD_DATABASE_URL": url, "STEELYARD_HOLD_LIMITS": "off"}
         try:
             server = servers.start(name, self.steelyard_cmd(port, workers), port=port, env=env, cwd=self.workdir)
         except RuntimeError as exc:

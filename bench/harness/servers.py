@@ -15,6 +15,14 @@ from pathlib import Path
 import psutil
 
 MB = 1024 * 1024
+# A benchmark's clients all come from 127.0.0.1: it lifts the per-client limits (docs/security.md), and gives every
+# worker one session secret (several workers, or PostgreSQL, refuse to start without one).
+LOAD_TEST_ENV = {
+    "STEELYARD_RATE_LIMITS": "off",
+    "STEELYARD_REQUESTS_PER_CLIENT": "0",
+    "STEELYARD_EVENTS_STREAMS_PER_CLIENT": "0",
+    "STEELYARD_SESSION_SECRET": "benchmark-session-secret-0123456789",
+}
 
 
 def free_port() -> int:

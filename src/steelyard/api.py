@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Annotated, Any
 
+import anyio.from_thread
 from fastapi import Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from steelyard.db import Database
-from steelyard.wire import Problem
+from steelyard.errors import SteelyardError
+from steelyard.ops.rates import client_key
+from steelyard.wire import PROBLEM, Problem, problem_document, problem_fields
+
+
+def problem(
+    path: str, status: int, title: str, detail: str, slug: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    """An `application/problem+json` answer (RFC 9457); the one shape of every error the service sends."""
+    body = problem_fields(slug, title, status, detail, path, **extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def error_problem(path: str, exc: SteelyardError) -> JSONResponse:
+    """The problem answer of one of the service's own errors (errors.py), with its headers (Retry-After...)."""
+    return JSONResponse(problem_document(exc, path), status_code=exc.status, media_type=PROBLEM, headers=exc.headers)
+
+
+def status_problem(path: str, status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The problem answer of a plain HTTP status (routing, the framework, the request limits)."""
+    title = HTTPStatus(status).phrase
+    return problem(path, status, title, detail, title.lower().replace(" ", "-"), headers)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -18,8 +42,9 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The token's role may not do this",
         404: "Not found",
         409: "Conflict with the current state",
-        413: "The request body is larger than this route accepts",
+        413: "The request body is larger than this route accepts (docs/security.md)",
         422: "Invalid input",
+        429: "Past this client's limit; `Retry-After` says when to try again (docs/security.md)",
         501: "Not implemented",
         503: "Service unavailable",
     }
@@ -57,3 +82,14 @@ def model_response(model: BaseModel, status_code: int = 200) -> Response:
     return Response(
         content=model.model_dump_json(by_alias=True), status_code=status_code, media_type="application/json"
     )
+
+
+def limit_rate(request: Request, group: str) -> None:
+    """Count this request against the rate `group` of its client, or raise TooManyRequests (429).
+
+    For the groups the middleware cannot see from the path (`reservations`: quotes whose body says reserve), called
+    by a sync route, so from one of the server's worker threads: the count runs on the event loop.
+    """
+    rates = request.app.state.rates
+    if group in rates.plan.rates:
+        anyio.from_thread.run(rates.check, group, client_key(request.client.host if request.client else None))

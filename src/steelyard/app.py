@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from http import HTTPStatus
 from typing import Any
 
 import anyio.to_thread
@@ -21,27 +20,33 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from steelyard import __version__
-from steelyard.api import DbDep, problem_responses
+from steelyard.api import DbDep, error_problem, problem_responses, status_problem
+from steelyard.api import problem as api_problem
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
 from steelyard.ops import metrics
+from steelyard.ops.guard import BodyTooLarge, ClientRates, GuardMiddleware, make_storage, too_large
 from steelyard.ops.middleware import RequestMiddleware
+from steelyard.ops.rates import ClientSlots, parse_rate_limits
 from steelyard.textguard import TextGuard
-from steelyard.wire import PROBLEM, problem_document, problem_fields, validation_problems
+from steelyard.wire import validation_problems
 
 log = logging.getLogger("steelyard")
 
 
 def problem(request: Request, status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
-    body = problem_fields(slug, title, status, detail, request.url.path, **extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return api_problem(request.url.path, status, title, detail, slug, **extra)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SteelyardError)
     async def _steelyard(request: Request, exc: SteelyardError) -> JSONResponse:
-        return JSONResponse(problem_document(exc, request.url.path), status_code=exc.status, media_type=PROBLEM)
+        return error_problem(request.url.path, exc)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return too_large(request.url.path, exc.limit)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -51,16 +56,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = HTTPStatus(exc.status_code).phrase
         detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}; see /docs for the API"
         elif exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}; see /docs for the methods it takes"
-        response = problem(request, exc.status_code, title, detail, title.lower().replace(" ", "-"))
-        for key, value in (exc.headers or {}).items():
-            response.headers[key] = value
-        return response
+        return status_problem(request.url.path, exc.status_code, detail, dict(exc.headers or {}))
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
@@ -118,6 +119,7 @@ async def refresh_gauges_forever(app: FastAPI, every_seconds: float) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    settings.require_shared_secret()
     db = Database(
         make_engine(
             settings.database_url,
@@ -162,11 +164,56 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Before the session and every route: none of them ever sees a control character (see textguard.py).
     app.add_middleware(TextGuard)
+    rates = ClientRates(
+        parse_rate_limits(settings.rate_limits),
+        make_storage(settings.events_url, prefix=f"steelyard-rates-{settings.events_channel}"),
+    )
+    app.state.rates = rates
+    app.state.event_streams = ClientSlots(settings.events_streams_per_client)
+    app.add_middleware(  # before anything reads the request: a client past its limits costs nothing further
+        GuardMiddleware,
+        rates=rates,
+        in_flight=ClientSlots(settings.requests_per_client),
+        body_limit=settings.body_limit_bytes,
+        body_limits={"/api/v1/imports": settings.import_max_bytes},  # streamed to disk by the route, capped there
+    )
     # Outermost, so its latency covers the session middleware too and every answer carries the request id.
     app.add_middleware(RequestMiddleware, access_log_enabled=settings.access_log)
     for router in routers():
         app.include_router(router)
+    declare_limit_responses(app)
     return app
+
+
+def declare_limit_responses(app: FastAPI) -> None:
+    """Declare in the OpenAPI document what the limits at the door (ops/guard.py) may answer before any route runs:
+    429 on every operation (requests in flight, and rates for some), 413 on every one that takes a body."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    statuses = [429, 413] if "requestBody" in operation else [429]
+                    for status in statuses:
+                        operation.setdefault("responses", {}).setdefault(str(status), _problem_response(status))
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    described = problem_responses(status)[status]
+    schema = {"$ref": "#/components/schemas/Problem"}
+    answer: dict[str, Any] = {
+        "description": described["description"],
+        "content": {"application/problem+json": {"schema": schema}},
+    }
+    if status == 429:
+        wait = {"type": "integer", "minimum": 1}
+        answer["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": wait}}
+    return answer
 
 
 def routers() -> list[APIRouter]:

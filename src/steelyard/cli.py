@@ -25,17 +25,19 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve the API, the docs (/docs) and the pages."""
-    import os
-    import secrets
-
     import uvicorn
 
+    from steelyard.config import ConfigurationError
     from steelyard.ops import metrics
     from steelyard.ops.logs import logging_config
+    from steelyard.ops.server import uvicorn_options
 
-    # Every worker must sign the /staff session the same way: share one secret when none is configured.
-    os.environ.setdefault("STEELYARD_SESSION_SECRET", secrets.token_urlsafe(32))
-    settings = get_settings()
+    try:
+        settings = get_settings()
+        settings.require_shared_secret(workers=workers)
+    except (ConfigurationError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     # Before the workers start, so that each of them writes its samples where /metrics reads them all.
     metrics_folder = metrics.prepare_multiprocess(workers)
     if settings.metrics_port is not None:
@@ -52,6 +54,7 @@ def serve(
             log_level=log_level,
             log_config=logging_config(log_level),
             access_log=False,  # Steelyard writes its own line per request, with the request id and route
+            **uvicorn_options(settings),  # deadlines for headers and bodies, keep-alive, concurrency: docs/security.md
         )
     finally:
         metrics.remove_multiprocess(metrics_folder)

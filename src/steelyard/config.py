@@ -6,8 +6,14 @@ import secrets
 from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from steelyard.ops.rates import DEFAULT_RATE_LIMITS, parse_rate_limits
+
+
+class ConfigurationError(ValueError):
+    """A setting that keeps the server from starting; the message says which, and what to set."""
 
 
 class Settings(BaseSettings):
@@ -103,6 +109,24 @@ class Settings(BaseSettings):
     import_max_expanded_bytes: int = Field(
         1024 * 1024 * 1024, gt=0, description="how far an uploaded XLSX workbook may unpack (zip bombs stop here)"
     )
+    # -- limits (docs/security.md) ---------------------------------------------------------------------------
+    rate_limits: str = Field(
+        DEFAULT_RATE_LIMITS,
+        description="per-client rates by route group, e.g. quotes=60/minute,search=1200/minute; 'off' lifts them",
+    )
+    body_limit_bytes: int = Field(1_048_576, ge=1024, description="largest request body; past it 413")
+    requests_per_client: int = Field(64, ge=0, description="requests in progress per client and process (0: any)")
+    events_streams_per_client: int = Field(16, ge=0, description="open event streams per client and process (0: any)")
+    events_replay_max: int = Field(
+        1000, ge=0, description="most events a resume replays; an older Last-Event-ID gets a resync instead"
+    )
+    header_timeout_seconds: float = Field(10.0, gt=0, description="a request's line and headers must arrive in this")
+    body_timeout_seconds: float = Field(30.0, gt=0, description="a request's body must arrive in this")
+    keep_alive_seconds: int = Field(5, ge=1, description="an idle kept-alive connection is closed after this")
+    limit_concurrency: int = Field(2048, ge=1, description="connections and tasks per worker; past it 503")
+    webhook_allow_networks: str = Field(
+        "", description="networks webhooks may reach despite being private, e.g. 10.1.2.0/24,127.0.0.1/32"
+    )
     log_level: str = "INFO"
     access_log: bool = Field(True, description="one JSON log line per request (steelyard.access)")
     metrics_token: SecretStr | None = Field(
@@ -115,6 +139,42 @@ class Settings(BaseSettings):
     metrics_refresh_seconds: float = Field(5.0, gt=0, description="how often each process updates its gauges")
     page_limit_default: int = 50
     page_limit_max: int = 500
+
+
+    @property
+    def session_secret_set(self) -> bool:
+        """Whether the secret was configured (rather than drawn at random by this one process)."""
+        return "session_secret" in self.model_fields_set
+
+    def require_shared_secret(self, *, workers: int = 1) -> None:
+        """Refuse to start when several processes could run but each would draw its own secret.
+
+        With PostgreSQL, another server may share the database (and so the sign-ins); with several workers, each
+        would sign and check the /staff cookie with a different key, and sign-ins would fail at random.
+        """
+        if self.session_secret_set:
+            return
+        if workers > 1 or not self.database_url.startswith("sqlite"):
+            why = f"--workers {workers}" if workers > 1 else "a PostgreSQL database (other servers may share it)"
+            raise ConfigurationError(
+                f"STEELYARD_SESSION_SECRET is not set, and with {why} every process must sign sessions with the same "
+                "secret: set it, the same value everywhere, to at least 16 random characters, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+
+    @field_validator("webhook_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        from steelyard.webhooks.targets import parse_networks
+
+        parse_networks(value)
+        return value
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _rates(cls, value: str) -> str:
+        parse_rate_limits(value)  # refuse a wrong value at start-up, naming the part that is wrong
+        return value
 
 
 @lru_cache(maxsize=1)

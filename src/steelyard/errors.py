@@ -30,6 +30,7 @@ class SteelyardError(Exception):
         self.detail = detail
         self.problems = tuple(problems)
         self.extra = extra
+        self.headers: dict[str, str] = {}
 
 
 class InvalidInput(SteelyardError):
@@ -90,6 +91,18 @@ class PayloadTooLarge(SteelyardError):
     status = 413
     title = "Content too large"
     slug = "content-too-large"
+
+
+class TooManyRequests(SteelyardError):
+    """A client past one of its limits (docs/security.md); `retry_after` seconds until it may try again."""
+
+    status = 429
+    title = "Too many requests"
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class NotImplementedYet(SteelyardError):

@@ -17,7 +17,9 @@ from steelyard.db import Database
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url, db_pool_size=5, db_max_overflow=5)
+    # One test client sends many quotes and searches in a row: the per-client limits are tested on their own
+    # (test_security_limits.py), with the limits on.
+    return Settings(database_url=db_url, db_pool_size=5, db_max_overflow=5, rate_limits="off", requests_per_client=0)
 
 
 @pytest.fixture

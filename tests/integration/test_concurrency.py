@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from stock_helpers import assert_ledger_adds_up
 
-from servers import running_server
+from servers import UNLIMITED, running_server
 from steelyard.access.model import Role
 from steelyard.access.service import create_account, create_token
 from steelyard.db import Database, make_engine
@@ -140,7 +140,7 @@ def _check(db: Database, results: list[tuple[int, str | None]]) -> None:
 
 def test_200_buyers_with_holds_race_for_50_plates_on_two_workers(db_url: str) -> None:
     db, staff, customers = _prepare(db_url)
-    with running_server(db_url, workers=2, env=NO_HOLD_LIMITS) as (base, _):
+    with running_server(db_url, workers=2, env={**UNLIMITED, **NO_HOLD_LIMITS}) as (base, _):
         _stock_the_plate(base, staff)
         results = asyncio.run(_rush(base, customers, reserve=True))
     assert sorted({status for status, _ in results}) == [201, 409]
@@ -172,7 +172,7 @@ def _replaced(supervisor: int, killed: int, seconds: float = 20) -> set[int]:
 
 def test_a_worker_killed_mid_rush_loses_nothing_and_counts_nothing_twice(db_url: str) -> None:
     db, staff, customers = _prepare(db_url)
-    with running_server(db_url, workers=2) as (base, supervisor):
+    with running_server(db_url, workers=2, env=UNLIMITED) as (base, supervisor):
         _stock_the_plate(base, staff)
         workers_before = _workers(supervisor)
         assert len(workers_before) == 2

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from servers import UNLIMITED
 from steelyard.access.model import Role
 from steelyard.access.service import create_token
 from steelyard.db import Database, make_engine
@@ -41,8 +42,13 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if not k.startswith("STEELYARD_")}
-        environment.update(
-            {"STEELYARD_DATABASE_URL": database_url, "STEELYARD_EVENTS_HEARTBEAT_SECONDS": "0.5", **(env or {})}
+        environment.update(  # the event tests open many streams from one address: the per-client caps are off
+            {
+                **UNLIMITED,
+                "STEELYARD_DATABASE_URL": database_url,
+                "STEELYARD_EVENTS_HEARTBEAT_SECONDS": "0.5",
+                **(env or {}),
+            }
         )
         command = [sys.executable, "-m", "steelyard.cli", "serve", "--port", str(self.port)]
         command += ["--workers", str(workers), "--log-level", "warning"]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
+from starlette.types import Receive, Scope, Send
 
 from steelyard.api import problem_responses
-from steelyard.errors import ServiceUnavailable
+from steelyard.errors import ServiceUnavailable, TooManyRequests
 from steelyard.events.bus import EventBus
 from steelyard.events.wire import parse_last_event_id
+from steelyard.ops.rates import ClientSlots, client_key
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -49,7 +52,7 @@ FRAME_SCHEMA = {
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {"schema": FRAME_SCHEMA}}, "description": STREAM_DOC},
-        **problem_responses(503),
+        **problem_responses(429, 503),
     },
 )
 async def events(
@@ -65,7 +68,31 @@ async def events(
     bus: EventBus | None = getattr(request.app.state, "events", None)
     if bus is None:
         raise ServiceUnavailable("the event bus is not running in this process; try again shortly")
+    slots: ClientSlots = request.app.state.event_streams
+    client = client_key(request.client.host if request.client else None)
+    if not slots.take(client):
+        raise TooManyRequests(
+            f"this client has {slots.limit} event streams open already (STEELYARD_EVENTS_STREAMS_PER_CLIENT); "
+            "close one: one stream can follow many SKUs (repeat ?sku=)",
+            retry_after=5,
+        )
     resume = parse_last_event_id(last_event_id_header) if last_event_id_header is not None else last_event_id
     stream = bus.stream(skus=frozenset(sku), types=frozenset(type), last_event_id=resume)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+    return ClientStream(stream, release=lambda: slots.give_back(client), headers=headers)
+
+
+class ClientStream(StreamingResponse):
+    """An event stream that gives its client's slot back when it ends, however it ends (also on a disconnect)."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, content: AsyncIterator[bytes], *, release: Callable[[], None], headers: dict[str, str]) -> None:
+        super().__init__(content, media_type=self.media_type, headers=headers)
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()

@@ -43,6 +43,7 @@ class BusConfig:
     ring_size: int = 4096
     keep_rows: int = 100_000  # replay window: at most this many events ...
     keep_seconds: float = 24 * 3600.0  # ... and none older than this
+    replay_max: int = 1000  # a resume replays at most this many ids; further back it gets a resync
     prune_seconds: float = 60.0
     batch: int = 500
     retry_ms: int = 2000  # EventSource reconnection delay
@@ -253,6 +254,9 @@ class EventBus:
                 reason = "Last-Event-ID is not an event id"
             elif isinstance(last_event_id, int) and last_event_id > start:
                 reason = "Last-Event-ID is newer than any event this server knows"
+            elif isinstance(last_event_id, int) and start - last_event_id > self.config.replay_max:
+                # Ids can have gaps, so this bounds the events replayed (and the work of one resume) from above.
+                reason = f"more than {self.config.replay_max} events came after Last-Event-ID; reload, then carry on"
             elif isinstance(last_event_id, int) and last_event_id < start:
                 async for chunk in self._replay(after=last_event_id, upto=start, skus=skus, types=types):
                     if chunk is None:
@@ -342,6 +346,7 @@ def make_bus(settings: Settings, db: Database) -> EventBus:
         poll_seconds=poll,
         keep_rows=settings.events_keep_rows,
         keep_seconds=settings.events_keep_hours * 3600,
+        replay_max=settings.events_replay_max,
     )
     return EventBus(db, backend, config)
 

@@ -1,0 +1,1 @@
+"""Operation: the limits at the door and the server around the app (docs/security.md)."""

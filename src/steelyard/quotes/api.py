@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
 from steelyard.access.deps import AnyPrincipal, MaybePrincipal, StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, model_response, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, limit_rate, model_response, problem_responses
 from steelyard.config import Settings
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
@@ -40,6 +40,8 @@ def now() -> datetime:
 def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal) -> Response:
     """Price every line in any unit the product converts to; `reserve: true` (customer) also holds the stock."""
     settings = _settings(request)
+    if body.reserve:
+        limit_rate(request, "reservations")
     lines = body.line_requests()
     if body.reserve or not db.sqlite:
         with db.write() as conn:

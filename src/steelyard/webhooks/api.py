@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from steelyard.access.deps import AdminPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
 from steelyard.webhooks import service
 from steelyard.webhooks.schemas import DeliveryOut, WebhookIn, WebhookOut, WebhookPatch
+from steelyard.webhooks.targets import Network, parse_networks
 from steelyard.wire import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=problem_responses(401, 403, 422))
 NOT_FOUND = problem_responses(404)
 
 
+def _allow(request: Request) -> tuple[Network, ...]:
+    return parse_networks(request.app.state.settings.webhook_allow_networks)
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookOut)
-def register(body: WebhookIn, db: DbDep, _: AdminPrincipal) -> WebhookOut:
-    """POST each event of the listed types to `url`, signed with `secret` (see docs/events.md)."""
+def register(body: WebhookIn, request: Request, db: DbDep, _: AdminPrincipal) -> WebhookOut:
+    """POST each event of the listed types to `url`, signed with `secret` (see docs/events.md).
+
+    The URL may carry no credentials, and its address must be public unless allowed (docs/security.md)."""
     with db.write() as conn:
-        return WebhookOut.from_row(service.register(conn, data=body))
+        return WebhookOut.from_row(service.register(conn, data=body, allow=_allow(request)))
 
 
 @router.get("", response_model=Page[WebhookOut])
@@ -38,10 +45,12 @@ def get_webhook(webhook_id: int, db: DbDep, _: AdminPrincipal) -> WebhookOut:
 
 
 @router.patch("/{webhook_id}", response_model=WebhookOut, responses=NOT_FOUND)
-def change_webhook(webhook_id: int, body: WebhookPatch, db: DbDep, _: AdminPrincipal) -> WebhookOut:
+def change_webhook(
+    webhook_id: int, body: WebhookPatch, request: Request, db: DbDep, _: AdminPrincipal
+) -> WebhookOut:
     """Change the URL, event types or secret, or pause it (`active: false`; it skips what happens meanwhile)."""
     with db.write() as conn:
-        return WebhookOut.from_row(service.change(conn, webhook_id, patch=body))
+        return WebhookOut.from_row(service.change(conn, webhook_id, patch=body, allow=_allow(request)))
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=NOT_FOUND)

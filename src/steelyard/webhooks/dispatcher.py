@@ -29,10 +29,17 @@ from steelyard.events.bus import EventBus
 from steelyard.ops import metrics
 from steelyard.webhooks import repository as repo
 from steelyard.webhooks.signing import SIGNATURE_HEADER, backoff_delay, signature_header
+from steelyard.webhooks.targets import parse_networks
+from steelyard.webhooks.transport import TargetRefused, checked_client
 
 log = logging.getLogger("steelyard.webhooks")
 LEASE = timedelta(minutes=2)
 BATCH = 20
+# What the delivery log keeps of a failure: the status code, or one of these. Never the receiver's body nor why a
+# connection failed (refused, reset, timed out...): with those the log would read back internal services and map
+# their ports.
+NO_ANSWER = "no answer"
+REFUSED = "refused: the target's address is not one webhooks may reach (STEELYARD_WEBHOOK_ALLOW_NETWORKS)"
 
 
 class Dispatcher:
@@ -44,6 +51,7 @@ class Dispatcher:
         self.window = timedelta(hours=settings.webhook_retry_hours)
         self.poll = settings.webhook_poll_seconds
         self.timeout = settings.webhook_timeout_seconds
+        self.allow = parse_networks(settings.webhook_allow_networks)
         self._enqueue_wake = asyncio.Event()
         self._send_wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -51,7 +59,7 @@ class Dispatcher:
         self._due_in: float | None = None  # seconds until the next retry is due, as last seen
 
     async def start(self) -> None:
-        self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+        self._client = checked_client(self.allow, self.timeout)
         self.bus.on_advance(lambda _cursor: self._enqueue_wake.set())
         self._enqueue_wake.set()
         self._tasks = [
@@ -147,12 +155,16 @@ class Dispatcher:
         status_code: int | None = None
         error: str | None = None
         try:
-            response = await self._client.post(delivery.url, content=body, headers=headers)
-            status_code = response.status_code
+            # The receiver's body is never read: only its status matters, and a body could be large or telling.
+            async with self._client.stream("POST", delivery.url, content=body, headers=headers) as response:
+                status_code = response.status_code
             if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}: {response.text[:200]}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
+                error = f"HTTP {status_code}"
+        except TargetRefused as exc:
+            error = REFUSED
+            log.warning("webhooks: delivery %s to webhook %s refused: %s", delivery.id, delivery.webhook_id, exc)
+        except httpx.HTTPError:
+            error = NO_ANSWER
         elapsed_ms = int((time.perf_counter() - started) * 1000)
         metrics.WEBHOOK_DELIVERIES.labels("failed" if error else "ok").inc()
         retry_in = await asyncio.to_thread(self._record, delivery, status_code, error, elapsed_ms)

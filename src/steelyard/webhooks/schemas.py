@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from steelyard.webhooks.targets import without_credentials
+
 EventType = Literal["stock.changed", "price.changed", "product.changed"]
 
 
@@ -58,7 +60,7 @@ class WebhookOut(BaseModel):
     def from_row(cls, row: Any) -> WebhookOut:
         return cls(
             id=row.id,
-            url=row.url,
+            url=without_credentials(row.url),  # a URL stored before credentials were refused shows none
             events=list(row.events),
             active=row.active,
             created_at=row.created_at,
@@ -70,7 +72,10 @@ class AttemptOut(BaseModel):
     attempt: int
     at: datetime
     status_code: int | None = Field(description="the receiver's HTTP status; null when no answer came")
-    error: str | None
+    error: str | None = Field(
+        description="`HTTP <status>`, `no answer` (no connection, or no answer in time) or `refused: ...` (the "
+        "target's address is not one webhooks may reach); never the receiver's body"
+    )
     duration_ms: int
 
 

@@ -9,12 +9,21 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Row
 
-from steelyard.errors import NotFound
+from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.webhooks import repository as repo
 from steelyard.webhooks.schemas import AttemptOut, DeliveryOut, WebhookIn, WebhookPatch
+from steelyard.webhooks.targets import Network, url_problem
 
 
-def register(conn: Connection, *, data: WebhookIn) -> Row[Any]:
+def check_target(url: str | None, allow: Sequence[Network]) -> None:
+    """Refuse a URL with credentials or a literal address webhooks may not reach (the rest is checked when sending)."""
+    problem = None if url is None else url_problem(url, allow)
+    if problem is not None:
+        raise InvalidInput.from_problems([FieldProblem("url", problem)])
+
+
+def register(conn: Connection, *, data: WebhookIn, allow: Sequence[Network]) -> Row[Any]:
+    check_target(data.url, allow)
     now = datetime.now(UTC)
     webhook_id = repo.insert_webhook(
         conn, url=data.url, events=list(data.events), secret=data.secret, active=data.active, now=now
@@ -33,7 +42,8 @@ def list_all(conn: Connection, *, after_id: int | None, limit: int) -> Sequence[
     return repo.list_webhooks(conn, after_id=after_id, limit=limit)
 
 
-def change(conn: Connection, webhook_id: int, *, patch: WebhookPatch) -> Row[Any]:
+def change(conn: Connection, webhook_id: int, *, patch: WebhookPatch, allow: Sequence[Network]) -> Row[Any]:
+    check_target(patch.url, allow)
     get(conn, webhook_id)
     values = {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None}
     if values:
@@ -61,7 +71,7 @@ def deliveries(
             attempts=r.attempts,
             next_attempt_at=repo.utc(r.next_attempt_at) if r.status == repo.PENDING else None,
             last_status_code=r.last_status_code,
-            last_error=r.last_error,
+            last_error=public_error(r.last_error),
             created_at=repo.utc(r.created_at),
             delivered_at=None if r.delivered_at is None else repo.utc(r.delivered_at),
             log=[
@@ -69,7 +79,7 @@ def deliveries(
                     attempt=a.attempt,
                     at=repo.utc(a.at),
                     status_code=a.status_code,
-                    error=a.error,
+                    error=public_error(a.error),
                     duration_ms=a.duration_ms,
                 )
                 for a in attempts[r.id]
@@ -77,3 +87,13 @@ def deliveries(
         )
         for r in rows
     ]
+
+
+def public_error(error: str | None) -> str | None:
+    """What the log shows of a failure: the status code or a fixed phrase, also for attempts logged before the
+    dispatcher stopped keeping the receiver's answer (`HTTP 500: <its body>`) and connection errors."""
+    if error is None or error.startswith("refused: "):
+        return error
+    if error.startswith("HTTP "):
+        return error.split(":", 1)[0]
+    return "no answer"

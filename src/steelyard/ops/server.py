@@ -1,0 +1,112 @@
+"""The HTTP server around the app: uvicorn's httptools protocol with deadlines for a request's headers and body.
+
+Uvicorn closes an idle kept-alive connection (`timeout_keep_alive`) but bounds neither how long a client may take to
+send a request's headers (a fresh connection that sends nothing, or half a header line, stays open for ever) nor its
+body, nor the size of its headers. This protocol adds those, so a client that trickles bytes ("slowloris") holds a
+connection for at most `header_timeout` + `body_timeout` seconds and at most `header_limit` bytes of headers:
+
+    connect / first byte of a request --header_timeout--> headers complete --body_timeout--> body complete
+    (the app's own time is not bounded here: an event stream lasts as long as its client wants)
+
+Settings (docs/security.md): STEELYARD_HEADER_TIMEOUT_SECONDS, STEELYARD_BODY_TIMEOUT_SECONDS,
+STEELYARD_KEEP_ALIVE_SECONDS, STEELYARD_LIMIT_CONCURRENCY; `steelyard serve` passes them to uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from steelyard.config import Settings, get_settings
+
+HEADER_LIMIT = 64 * 1024  # request line and headers; a real browser's are a few KB
+
+
+def _reply(status: str) -> bytes:
+    return f"HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".encode()
+
+
+class DeadlineProtocol(HttpToolsProtocol):
+    """HttpToolsProtocol with a deadline for the headers and one for the body of each request.
+
+    Uvicorn makes one per connection, in each worker process; the deadlines come from that process's settings
+    (the environment), since uvicorn hands its workers a protocol class, not an instance.
+    """
+
+    header_limit: int = HEADER_LIMIT
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        settings = get_settings()
+        self.header_timeout = settings.header_timeout_seconds
+        self.body_timeout = settings.body_timeout_seconds
+        self._deadline: asyncio.TimerHandle | None = None
+        self._header_bytes: int | None = None  # bytes of the headers being read; None while none are
+
+    # -- connection -------------------------------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_bytes = 0
+        self._arm(self.header_timeout)  # a connection that never sends a request is closed as a slow one
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._header_bytes is not None and not self.transport.is_closing():
+            self._header_bytes += len(data)
+            if self._header_bytes > self.header_limit:
+                self._refuse("431 Request Header Fields Too Large")
+
+    # -- parser callbacks -------------------------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._header_bytes is None:  # a later request on a kept-alive connection
+            self._header_bytes = 0
+            self._arm(self.header_timeout)
+
+    def on_headers_complete(self) -> None:
+        self._header_bytes = None
+        self._arm(self.body_timeout)
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
+
+    # -- deadlines --------------------------------------------------------------------------------------------
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        self._deadline = None
+        if self._header_bytes is not None and (self.cycle is None or self.cycle.response_complete):
+            self._refuse("408 Request Timeout")  # no request is being answered: say why, then close
+        elif not self.transport.is_closing():
+            self.transport.close()  # a body that stopped coming: the app's receive() sees a disconnect
+
+    def _refuse(self, status: str) -> None:
+        self._disarm()
+        if not self.transport.is_closing():
+            self.transport.write(_reply(status))
+            self.transport.close()
+
+
+def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:
+    """The uvicorn settings that bound connections: the protocol above, keep-alive and concurrency."""
+    settings = settings or get_settings()
+    return {
+        "http": DeadlineProtocol,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.limit_concurrency,
+    }

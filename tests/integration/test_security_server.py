@@ -1,0 +1,200 @@
+"""The resource attacks of issue 19 (item 4) repeated against a real `steelyard serve`, on SQLite and PostgreSQL:
+each now fails to do harm. One server for the module, with short deadlines; each test sends from its own client
+address (X-Forwarded-For, which uvicorn trusts from 127.0.0.1) so the per-client counts do not mix."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import httpx
+import psutil
+import pytest
+from test_events_support import SseClient, admin_headers, receive, set_up_catalogue
+
+from servers import running_server
+
+pytestmark = pytest.mark.slow
+MB = 1024 * 1024
+SKU = "SEC-AL-1"
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str) -> Iterator[tuple[str, int, dict[str, str]]]:
+
+    env = {
+        "STEELYARD_HEADER_TIMEOUT_SECONDS": "1",
+        "STEELYARD_BODY_TIMEOUT_SECONDS": "1",
+        "STEELYARD_EVENTS_REPLAY_MAX": "5",
+        "STEELYARD_RATE_LIMITS": "quotes=5/minute",
+        "STEELYARD_EVENTS_URL": "redis://127.0.0.1:6379/0",  # rates are counted in Redis, shared by both workers
+        "STEELYARD_EVENTS_CHANNEL": f"steelyard_test_{uuid.uuid4().hex[:12]}",
+    }
+    with running_server(database_url, workers=2, env=env) as (base, supervisor):
+        headers = admin_headers(database_url)
+        set_up_catalogue(base, headers, [SKU])
+        yield base, supervisor, headers
+
+
+def connect(base: str) -> socket.socket:
+    url = urlsplit(base)
+    return socket.create_connection((url.hostname or "127.0.0.1", url.port or 80), timeout=30)
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (the socket timeout fails the test instead)."""
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
+    return data
+
+
+def workers_rss(supervisor: int) -> int:
+    return sum(child.memory_info().rss for child in psutil.Process(supervisor).children())
+
+
+def test_half_sent_headers_and_idle_sockets_are_closed(server: tuple[str, int, dict[str, str]]) -> None:
+    base, _, _ = server
+    idle, slow = connect(base), connect(base)
+    try:
+        slow.sendall(b"GET /api/v1/products HTTP/1.1\r\nHost: steelyard\r\nX-Slow: ")
+        # Before the fix both stayed open past 40 s; now each is answered 408 and closed (recv returns EOF).
+        for sock in (idle, slow):
+            answer = read_all(sock)
+            assert answer.startswith(b"HTTP/1.1 408 "), answer
+    finally:
+        idle.close()
+        slow.close()
+    assert httpx.get(base + "/healthz").status_code == 200  # the server still serves everyone else
+
+
+def test_a_body_that_stops_coming_is_cut_off(server: tuple[str, int, dict[str, str]]) -> None:
+    base, _, _ = server
+    sock = connect(base)
+    try:
+        head = "POST /api/v1/quotes HTTP/1.1\r\nHost: steelyard\r\nContent-Type: application/json\r\n"
+        sock.sendall(f"{head}X-Forwarded-For: 198.51.100.10\r\nContent-Length: 1000\r\n\r\n{{".encode())
+        assert read_all(sock) == b""  # closed, without an answer: nothing was ever complete
+    finally:
+        sock.close()
+
+
+def test_headers_past_64_kb_are_refused(server: tuple[str, int, dict[str, str]]) -> None:
+    base, _, _ = server
+    sock = connect(base)
+    try:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: steelyard\r\n")
+        for n in range(100):
+            sock.sendall(f"X-Filler-{n}: {'y' * 1000}\r\n".encode())
+        assert read_all(sock).startswith(b"HTTP/1.1 431 ")
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # refused while it was still sending: just as good
+    finally:
+        sock.close()
+
+
+def test_a_100_mb_body_does_not_lift_worker_memory(server: tuple[str, int, dict[str, str]]) -> None:
+    base, supervisor, _ = server
+    before = workers_rss(supervisor)
+    head = "POST /api/v1/quotes HTTP/1.1\r\nHost: steelyard\r\nContent-Type: application/json\r\n"
+    # Declared: answered 413 from the Content-Length alone, the connection closed before the body is read.
+    sock = connect(base)
+    try:
+        sock.sendall(f"{head}X-Forwarded-For: 198.51.100.11\r\nContent-Length: {100 * MB}\r\n\r\n".encode())
+        answer = read_all(sock)  # the answer comes without a byte of the body sent, then the server closes
+        assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+        assert b"application/problem+json" in answer and b"larger than 1048576 bytes" in answer
+    finally:
+        sock.close()
+    # Chunked (no length): stopped as it passes the limit; the sender finds the connection closed long before 100 MB.
+    sock = connect(base)
+    sent = 0
+    try:
+        sock.sendall(f"{head}X-Forwarded-For: 198.51.100.11\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+        chunk = b"%x\r\n%s\r\n" % (MB, b" " * MB)
+        try:
+            while sent < 100 * MB:
+                sock.sendall(chunk)
+                sent += MB
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert sent < 100 * MB
+    finally:
+        sock.close()
+    assert workers_rss(supervisor) - before < 30 * MB  # before the fix: +294 MB for one such body
+
+
+def test_one_client_cannot_open_300_event_streams(server: tuple[str, int, dict[str, str]]) -> None:
+    base, _, _ = server
+
+    def open_stream(_: int) -> SseClient:
+        return SseClient(base, headers={"X-Forwarded-For": "198.51.100.12"})
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        streams = list(pool.map(open_stream, range(300)))
+    try:
+        for stream in streams:
+            stream.next()  # the first frame, or <closed> for a refused stream: the status line has been read
+        statuses = [s.status for s in streams]
+        # 16 per client in each of the 2 workers, whichever worker each connection landed on.
+        assert 16 <= statuses.count(200) <= 32, statuses
+        assert statuses.count(429) == 300 - statuses.count(200)
+        other = SseClient(base, headers={"X-Forwarded-For": "198.51.100.13"})  # another client is not affected
+        try:
+            other.ready()
+            assert other.status == 200
+        finally:
+            other.close()
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_an_old_last_event_id_gets_a_resync_not_the_whole_outbox(server: tuple[str, int, dict[str, str]]) -> None:
+    base, _, headers = server
+    for kilograms in range(1, 11):
+        receive(base, headers, SKU, str(kilograms))
+    newest = SseClient(base, headers={"X-Forwarded-For": "198.51.100.14"})
+    try:
+        head = newest.ready()["id"]
+    finally:
+        newest.close()
+    old = SseClient(base, headers={"Last-Event-ID": "1", "X-Forwarded-For": "198.51.100.14"})
+    try:
+        frames = old.until(lambda f: f["event"] == "ready")
+        assert [f["event"] for f in frames] == ["resync", "ready"]  # nothing replayed
+        assert "more than 5 events" in frames[0]["data"]["reason"]
+    finally:
+        old.close()
+    recent = SseClient(base, headers={"Last-Event-ID": str(head - 3), "X-Forwarded-For": "198.51.100.14"})
+    try:
+        frames = recent.until(lambda f: f["event"] == "ready")
+        assert [f["event"] for f in frames] == ["stock.changed"] * 3 + ["ready"]  # within the window: replayed
+    finally:
+        recent.close()
+
+
+def test_the_quote_rate_holds_across_workers_and_leaves_other_clients_alone(
+    server: tuple[str, int, dict[str, str]],
+) -> None:
+    base, _, _ = server
+    body = {"lines": [{"sku": SKU, "quantity": {"value": "5", "unit": "kg"}}]}
+
+    def post(client: str) -> int:
+        r = httpx.post(base + "/api/v1/quotes", json=body, headers={"X-Forwarded-For": client}, timeout=30)
+        if r.status_code == 429:
+            assert int(r.headers["retry-after"]) >= 1
+            assert r.headers["content-type"] == "application/problem+json"
+        return r.status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        greedy = list(pool.map(post, ["198.51.100.15"] * 20))
+    # 5 a minute for this client, counted in Redis: the same 5 whichever of the two workers answered.
+    assert sorted(greedy) == [201] * 5 + [429] * 15
+    assert post("198.51.100.16") == 201
