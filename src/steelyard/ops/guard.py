@@ -129,8 +129,19 @@ class GuardMiddleware:
             detail = f"this client has {self.in_flight.limit} requests in progress already; wait for one to finish"
             await error_problem(path, TooManyRequests(detail, retry_after=1))(scope, receive, send)
             return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, _counted(receive, self.body_limit), send)
+            await self.app(scope, _counted(receive, self.body_limit), send_tracked)
+        except BodyTooLarge as exc:  # raised in a middleware that reads the body before any route does
+            if started:
+                raise
+            await status_problem(path, 413, exc.detail, {"Connection": "close"})(scope, receive, send)
         finally:
             self.in_flight.give_back(client)
 
