@@ -66,11 +66,13 @@ class ClientRates:
         """Raise TooManyRequests when `client` is past the rate of `group`."""
         wait = await self.wait(group, client)
         if wait is not None:
-            raise TooManyRequests(
-                f"too many {group} requests from this client; try again in {wait} s (limit: "
-                f"{' and '.join(str(r) for r in self.plan.rates[group])})",
-                retry_after=wait,
-            )
+            raise self.past(group, wait)
+
+    def past(self, group: str, wait: int) -> TooManyRequests:
+        rates = " and ".join(str(r) for r in self.plan.rates[group])
+        return TooManyRequests(
+            f"too many {group} requests from this client; try again in {wait} s (limit: {rates})", retry_after=wait
+        )
 
 
 class BodyTooLarge(HTTPException):
@@ -115,9 +117,7 @@ class GuardMiddleware:
         if group is not None and self.rates.plan.enabled:
             wait = await self.rates.wait(group, client)
             if wait is not None:
-                rates = " and ".join(str(r) for r in self.rates.plan.rates[group])
-                detail = f"too many {group} requests from this client; try again in {wait} s (limit: {rates})"
-                await error_problem(path, TooManyRequests(detail, retry_after=wait))(scope, receive, send)
+                await error_problem(path, self.rates.past(group, wait))(scope, receive, send)
                 return
         limit = body_limit_for(path, self.body_limit, self.body_limits)
         declared = _content_length(scope)
@@ -137,11 +137,11 @@ class GuardMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, _counted(receive, self.body_limit), send_tracked)
-        except BodyTooLarge as exc:  # raised in a middleware that reads the body before any route does
+            await self.app(scope, _counted(receive, limit), send_tracked)
+        except BodyTooLarge:  # raised in a middleware that reads the body before any route does
             if started:
                 raise
-            await status_problem(path, 413, exc.detail, {"Connection": "close"})(scope, receive, send)
+            await too_large(path, limit)(scope, receive, send)
         finally:
             self.in_flight.give_back(client)
 

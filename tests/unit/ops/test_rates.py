@@ -9,6 +9,7 @@ from steelyard.config import ConfigurationError, Settings
 from steelyard.ops.rates import (
     DEFAULT_RATE_LIMITS,
     ClientSlots,
+    body_limit_for,
     client_key,
     group_of,
     parse_rate_limits,
@@ -100,3 +101,11 @@ def test_the_session_secret_is_required_where_several_processes_could_run() -> N
     with pytest.raises(ConfigurationError, match="PostgreSQL"):
         on_postgres.require_shared_secret()
     Settings(database_url="postgresql://db/steelyard", session_secret="x" * 32).require_shared_secret(workers=4)
+
+
+def test_body_limits_per_route() -> None:
+    uploads = {"/api/v1/imports": 128 * 1024 * 1024}
+    assert body_limit_for("/api/v1/imports", 1024, uploads) == 128 * 1024 * 1024
+    assert body_limit_for("/api/v1/imports/7", 1024, uploads) == 128 * 1024 * 1024
+    assert body_limit_for("/api/v1/importsX", 1024, uploads) == 1024
+    assert body_limit_for("/api/v1/quotes", 1024, uploads) == 1024
