@@ -89,7 +89,7 @@ def test_a_body_past_the_limit_is_413_before_it_is_read(limited: TestClient) -> 
     r = limited.post("/api/v1/quotes", json=big)
     assert r.status_code == 413, r.text
     assert r.headers["content-type"] == PROBLEM and r.headers["connection"] == "close"
-    assert r.json()["type"] == "/problems/content-too-large" and "larger than 65536 bytes" in r.json()["detail"]
+    assert r.json()["type"] == "/problems/content-too-large" and "at most 65536 bytes" in r.json()["detail"]
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the limit stops it as it streams in
         yield b'{"lines": [], "padding": "'

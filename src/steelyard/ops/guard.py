@@ -86,7 +86,7 @@ class BodyTooLarge(HTTPException):
 
 def too_large(path: str, limit: int) -> JSONResponse:
     """413, and close the connection: what the client is still sending is never read."""
-    error = PayloadTooLarge(f"the request body is larger than {limit} bytes, the limit of this route; send less")
+    error = PayloadTooLarge(f"the request body is larger than this route takes: at most {limit} bytes; send less")
     error.headers = {"Connection": "close"}
     return error_problem(path, error)
 
