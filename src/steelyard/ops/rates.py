@@ -11,6 +11,7 @@ import ipaddress
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from limits import RateLimitItem, parse_many
 
@@ -96,6 +97,7 @@ def body_limit_for(path: str, default: int, by_prefix: Mapping[str, int]) -> int
     return default
 
 
+@lru_cache(maxsize=4096)  # asked on every request; a client's next request is usually close behind its last
 def client_key(host: str | None) -> str:
     """Who a request is counted against: its address, an IPv6 client by its /64 (one host's usual share)."""
     if not host:
