@@ -28,11 +28,11 @@ from steelyard.io.formats import Cell
 from steelyard.io.model import Kind, Outcome, RowError, problems_to_errors
 from steelyard.io.table import Columns, Row
 from steelyard.search import indexer as search_index
-from steelyard.units.forms import DIMENSION_NAMES
+from steelyard.units.forms import ALL_DIMENSION_NAMES
 from steelyard.wire import validation_problems
 
 ATTRIBUTE = "attribute:"
-DIMENSIONS = {f"{name}_mm": name for name in DIMENSION_NAMES}
+DIMENSIONS = {f"{name}_mm": name for name in ALL_DIMENSION_NAMES}  # every dimension a form takes
 REQUIRED = ("sku", "name", "family", "grade", "form", "density_kg_m3", "stock_unit", "currency", "tiers")
 OPTIONAL = (
     "piece_name",

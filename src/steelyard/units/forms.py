@@ -31,6 +31,20 @@ DIMENSION_NAMES: tuple[str, ...] = (
     "wall",
     "height",
 )  # the searchable sizes (a column each in the search index); radii, pitch, slopes and open areas are not
+# the other dimensions some forms take: corner radii and flange slope (sections), bore (hollow bar), thread pitch,
+# raised pattern (chequer plate), open area (expanded and perforated sheet). `flange_slope` and `open_area` are %.
+DETAIL_NAMES: tuple[str, ...] = (
+    "inner_diameter",
+    "root_radius",
+    "toe_radius",
+    "outer_radius",
+    "inner_radius",
+    "flange_slope",
+    "pitch",
+    "pattern_height",
+    "open_area",
+)
+ALL_DIMENSION_NAMES: tuple[str, ...] = DIMENSION_NAMES + DETAIL_NAMES
 # radii are optional on every rolled or hollow section: without them a section has the corners its standard
 # gives by rule (hollow sections) or sharp corners (rolled sections), and the product says which it assumed
 _SECTION_RADII = ("root_radius", "toe_radius")

@@ -148,3 +148,12 @@ def test_any_text_is_a_section_or_a_422(text: str) -> None:
         assert exc.problems[0].field == "profile"
     else:
         assert Physics(profile.form, STEEL, profile.dimensions_mm)  # every accepted designation makes a real shape
+
+
+def test_every_dimension_a_form_takes_is_named_once_for_files_and_pages() -> None:
+    """Import/export write one column per name: a dimension missing here would be lost on the way out."""
+    from steelyard.units.forms import ALL_DIMENSION_NAMES, FORMS
+
+    taken = {name for spec in FORMS.values() for name in spec.required + spec.optional}
+    assert taken == set(ALL_DIMENSION_NAMES)
+    assert len(ALL_DIMENSION_NAMES) == len(set(ALL_DIMENSION_NAMES))
