@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser lint format bench bench-quick bench-compare bench-cutting bench-wrk clean
+.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser lint format bench bench-quick bench-compare bench-cutting bench-import bench-wrk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -65,9 +65,13 @@ endif
 bench: install bench-wrk ## full benchmark (~12 min): 1k/10k/100k products, SQLite and PostgreSQL, then the cutting planner; writes docs/benchmarks.md
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py full
 	$(BIN)/python bench/run.py cutting --write
+	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL)
 
 bench-cutting: install ## the cutting planner alone (~1.5 min): BPPLIB optima, sheet bounds, plan times; writes docs/benchmarks.md
 	$(BIN)/python bench/run.py cutting --write
+
+bench-import: install ## import 100,000 products with prices on SQLite and PostgreSQL: time, rows/s, peak memory
+	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL)
 
 bench-quick: install bench-wrk ## quick benchmark (< 2 min, 1k products), results in bench/results/tmp/
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py quick

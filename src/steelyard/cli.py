@@ -191,7 +191,8 @@ def import_(
     except ImportRejected as exc:
         for error in exc.report.errors:
             typer.echo(str(error), err=True)
-        typer.echo(f"{exc.report.bad} problems in {exc.report.rows} rows: nothing was applied", err=True)
+        problems = f"{exc.report.bad} problem{'' if exc.report.bad == 1 else 's'}"
+        typer.echo(f"{problems} in {exc.report.rows} rows: nothing was applied", err=True)
         raise typer.Exit(1) from None
     except SteelyardError as exc:
         typer.echo(f"error: {exc.detail}", err=True)

@@ -135,9 +135,9 @@ def _header(cells: list[str]) -> list[str]:
 def _fit(cells: list[str | None], width: int, line: int) -> list[str | None]:
     """The row cut or padded to the header's width; cells beyond it must be empty."""
     if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
-        raise FileProblem(f"line {line} has {len(cells)} cells but the header names {width} columns", line)
+        raise FileProblem(f"has {len(cells)} cells but the header names {width} columns", line)
     if any(c is not None and len(c) > MAX_CELL_CHARS for c in cells):
-        raise FileProblem(f"line {line} has a cell longer than {MAX_CELL_CHARS} characters", line)
+        raise FileProblem(f"has a cell longer than {MAX_CELL_CHARS} characters", line)
     return (cells + [None] * width)[:width]
 
 

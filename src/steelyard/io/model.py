@@ -88,9 +88,9 @@ class ImportRejected(InvalidInput):
 
     def __init__(self, report: Report) -> None:
         more = "" if report.bad <= len(report.errors) else f"; the first {len(report.errors)} are listed"
-        rows = "the file" if report.bad == 1 else f"{report.bad} problems"
+        problems = f"{report.bad} problem{'' if report.bad == 1 else 's'}"
         detail = (
-            f"{rows} in the {report.kind} file, nothing was applied{more}: "
+            f"{problems} in the {report.kind} file, nothing was applied{more}: "
             + "; ".join(str(e) for e in report.errors[:3])
             + ("; …" if report.bad > 3 else "")
         )

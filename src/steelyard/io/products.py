@@ -264,33 +264,37 @@ def export_header(keys: list[str]) -> list[str]:
 
 def export_rows(conn: Connection, keys: list[str], numbers: Numbers) -> Iterator[list[Cell]]:
     for stored in repo.iter_products(conn):
-        p = stored.product
+        yield product_cells(stored.product, keys, numbers)
 
-        def quantity(q: Any) -> str | None:
-            return None if q is None else f"{numbers.write(q.value)} {q.unit}"
 
-        tiers = write_tiers(
-            [(t.min_quantity.value, t.min_quantity.unit, t.unit_price, t.per) for t in p.price.tiers], numbers
-        )
-        dims: list[Cell] = [p.dimensions_mm.get(name) for name in DIMENSIONS.values()]
-        yield [
-            p.sku,
-            p.name,
-            p.family,
-            p.grade,
-            p.form,
-            p.density_kg_m3,
-            *dims,
-            p.stock_unit,
-            p.piece_name,
-            quantity(p.piece_content),
-            quantity(p.min_order),
-            quantity(p.increment),
-            p.price.currency,
-            tiers,
-            p.cut_fee,
-            p.lead_time_days,
-            p.active,
-            p.description or None,
-            *(p.attributes.get(k) for k in keys),
-        ]
+def product_cells(p: Product, keys: list[str], numbers: Numbers) -> list[Cell]:
+    """One product as a row of the products file (the columns of `export_header(keys)`)."""
+
+    def quantity(q: Any) -> str | None:
+        return None if q is None else f"{numbers.write(q.value)} {q.unit}"
+
+    tiers = write_tiers(
+        [(t.min_quantity.value, t.min_quantity.unit, t.unit_price, t.per) for t in p.price.tiers], numbers
+    )
+    dims: list[Cell] = [p.dimensions_mm.get(name) for name in DIMENSIONS.values()]
+    return [
+        p.sku,
+        p.name,
+        p.family,
+        p.grade,
+        p.form,
+        p.density_kg_m3,
+        *dims,
+        p.stock_unit,
+        p.piece_name,
+        quantity(p.piece_content),
+        quantity(p.min_order),
+        quantity(p.increment),
+        p.price.currency,
+        tiers,
+        p.cut_fee,
+        p.lead_time_days,
+        p.active,
+        p.description or None,
+        *(p.attributes.get(k) for k in keys),
+    ]

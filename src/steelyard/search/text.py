@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 256
 """A query is cut to this many characters before it is read: longer text is not a search a person typed."""
@@ -45,14 +46,23 @@ def terms(texts: Iterable[str]) -> list[str]:
     """The distinct index terms of some texts, in first-seen order."""
     seen: dict[str, None] = {}
     for text in texts:
-        for token in _COMPOUND.findall(fold(text)):
-            parts = [p for p in _SEPARATORS.split(token) if p]
-            candidates = parts + (["".join(parts)] if len(parts) > 1 else [])
-            for term in candidates:
-                if term in STOPWORDS or term in UNIT_WORDS or len(term) > 64 or _DIMENSION_LIKE.match(term):
-                    continue
-                seen.setdefault(term)
+        seen.update(dict.fromkeys(_text_terms(text)))
     return list(seen)
+
+
+@lru_cache(maxsize=16384)
+def _text_terms(text: str) -> tuple[str, ...]:
+    # Cached: a catalogue repeats its grades, families, forms and attribute values on thousands of products, so a
+    # bulk import or reindex folds each of them once (names are mostly unique and simply pass through).
+    seen: dict[str, None] = {}
+    for token in _COMPOUND.findall(fold(text)):
+        parts = [p for p in _SEPARATORS.split(token) if p]
+        candidates = parts + (["".join(parts)] if len(parts) > 1 else [])
+        for term in candidates:
+            if term in STOPWORDS or term in UNIT_WORDS or len(term) > 64 or _DIMENSION_LIKE.match(term):
+                continue
+            seen.setdefault(term)
+    return tuple(seen)
 
 
 def is_term(word: str) -> bool:

@@ -1,0 +1,141 @@
+"""Import speed and memory: `make bench-import` (also run by `make bench`), or alone:
+
+python bench/import_bench.py [--products 100000] [--pg-url postgresql://…/test_bench] [--skip-pg] [--xlsx]
+
+Writes a products file of the demo catalogue (real grades, sizes and tiered prices) with N rows, then times
+`steelyard import products FILE` as a user runs it (a fresh process, into an empty, migrated database) on SQLite
+and PostgreSQL, then the same import again (every row unchanged), and the export. Reports wall time, rows per
+second and the importing process's peak resident memory, with the machine's load average (it is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from steelyard.catalog.schemas import ProductIn
+from steelyard.catalog.service import product_from_fields
+from steelyard.db import make_engine
+from steelyard.demo import generate
+from steelyard.io.cells import Numbers
+from steelyard.io.formats import csv_text, write_xlsx
+from steelyard.io.products import export_header, product_cells
+from steelyard.migrate import migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+STEELYARD = str(Path(sys.executable).with_name("steelyard"))
+
+
+def write_file(path: Path, n: int, seed: int = 42) -> int:
+    """The demo catalogue of n products as a products file (CSV or XLSX by the extension); returns its size."""
+    keys = sorted({k for item in generate(products=n, seed=seed).products for k in item.get("attributes", {})})
+    numbers = Numbers()
+
+    def rows():  # type: ignore[no-untyped-def]
+        for item in generate(products=n, seed=seed).products:
+            body = ProductIn.model_validate({k: v for k, v in item.items() if k != "stock"})
+            yield product_cells(product_from_fields(body.sku, body), keys, numbers)
+
+    if path.suffix == ".xlsx":
+        with path.open("wb") as out:
+            write_xlsx(export_header(keys), rows(), out, sheet="products")
+    else:
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(export_header(keys))
+            for row in rows():
+                writer.writerow([csv_text(c, numbers) for c in row])
+    return path.stat().st_size
+
+
+def fresh(url: str) -> None:
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    migrate(url, "head")
+
+
+def timed(args: list[str], url: str) -> dict[str, object]:
+    """Run one steelyard command in a fresh process: wall seconds, peak RSS (MB) of that process, its last line."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [STEELYARD, *args],
+        env={**os.environ, "STEELYARD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return {
+        "wall_s": round(wall, 1),
+        "peak_rss_mb": round(max(peak, before) / 1024),  # the largest child so far: runs go smallest first
+        "load_1min": round(load, 2),
+        "said": (done.stdout.strip().splitlines() or [""])[-1],
+    }
+
+
+def run(n: int, urls: dict[str, str], fmt: str) -> list[dict[str, object]]:
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / f"products.{fmt}"
+        size = write_file(path, n)
+        for db, url in urls.items():
+            if db == "sqlite":
+                url = f"sqlite:///{Path(work) / 'bench.db'}"
+            fresh(url)
+            for step, args in (
+                ("import (all new)", ["import", "products", str(path)]),
+                ("import again (all unchanged)", ["import", "products", str(path)]),
+                ("export", ["export", "products", str(Path(work) / f"out.{fmt}")]),
+            ):
+                figures = timed(args, url)
+                figures.update(db=db, products=n, format=fmt, step=step, file_mb=round(size / 1e6, 1))
+                figures["rows_per_s"] = round(n / float(figures["wall_s"]))  # type: ignore[arg-type]
+                print(json.dumps(figures), flush=True)
+                results.append(figures)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test_bench")
+    )
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--xlsx", action="store_true", help="an XLSX file instead of CSV")
+    args = parser.parse_args()
+    urls = {"sqlite": "sqlite"} | ({} if args.skip_pg else {"postgresql": args.pg_url})
+    if "bench" not in args.pg_url and not args.skip_pg and "test_h" not in args.pg_url:
+        parser.error("the PostgreSQL database is wiped: its name must contain 'bench'")
+    results = run(args.products, urls, "xlsx" if args.xlsx else "csv")
+    out = ROOT / "bench" / "results" / f"import-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
