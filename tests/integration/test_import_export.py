@@ -30,8 +30,9 @@ from steelyard.migrate import migrate
 
 
 @pytest.fixture
-def demo(db: Database) -> list[str]:
-    """A demo catalogue of 120 products with stock in three warehouses, and an account with a price list."""
+def demo(db: Database, client: TestClient, staff: dict[str, str]) -> list[str]:
+    """A demo catalogue of 120 products with stock in three warehouses, an account with a price list, and a beam
+    made from its profile with its own cutting settings."""
     catalogue = generate(products=120, seed=11)
     with db.write() as conn:
         load(conn, warehouses=catalogue.warehouses, items=catalogue.products)
@@ -42,6 +43,24 @@ def demo(db: Database) -> list[str]:
             discount_percent=Decimal("2.5"),
             price_list={"steel": Decimal("7"), "aluminium": Decimal("4.25")},
         )
+    beam = {
+        "sku": "ST-S355JR-IPE200-12000",
+        "name": "Beam IPE 200 S355JR 12 m",
+        "family": "steel",
+        "grade": "S355JR",
+        "form": "beam",
+        "profile": "IPE 200",
+        "density_kg_m3": "7850",
+        "dimensions_mm": {"length": "12000"},
+        "stock_unit": "m",
+        "cutting": {"kerf_mm": "4", "rotation": False},
+        "price": {
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "m"}, "unit_price": "31.50", "per": "m"}],
+        },
+    }
+    r = client.post("/api/v1/products", json=beam, headers=staff)
+    assert r.status_code == 201, r.text
     return [w["code"] for w in catalogue.warehouses]
 
 
@@ -197,23 +216,25 @@ def test_prices_replace_tiers_and_price_lists_and_announce_price_changes(
 def test_cells_that_would_run_as_formulas_are_escaped_and_read_back_as_they_were(
     client: TestClient, staff: dict[str, str]
 ) -> None:
-    risky = PRODUCTS_CSV.replace("Hot rolled", '"=HYPERLINK(""http://x"",""y"")"').replace(
-        "EN 10060", "@SUM(1+1)"
-    ).replace("Aluminium sheet 6061-T6 2 x 1250 x 2500 mm", "+44 sheet; 'quoted'")
+    risky = (
+        PRODUCTS_CSV.replace("Hot rolled", '"=HYPERLINK(""http://x"",""y"")"')
+        .replace("EN 10060", "@SUM(1+1)")
+        .replace("Aluminium sheet 6061-T6 2 x 1250 x 2500 mm", "+44 sheet; 'quoted'")
+    )
     assert upload(client, staff, "products", risky).json()["created"] == 2
     served = client.get("/api/v1/products/ST-RB-20").json()
     assert served["description"] == '=HYPERLINK("http://x","y")' and served["attributes"]["standard"] == "@SUM(1+1)"
     text = export(client, staff, "products").decode("utf-8-sig")
     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in cells and "'@SUM(1+1)" in cells and "'+44 sheet; 'quoted'" in cells
+    assert '\'=HYPERLINK("http://x","y")' in cells and "'@SUM(1+1)" in cells and "'+44 sheet; 'quoted'" in cells
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
     assert upload(client, staff, "products", text.encode()).json()["unchanged"] == 2
     book = load_workbook(io.BytesIO(export(client, staff, "products", "xlsx")), read_only=True)
     values = [v for row in book.worksheets[0].iter_rows(values_only=True) for v in row]
     assert '=HYPERLINK("http://x","y")' in values  # a text cell, not a formula: nothing runs when opened
-    assert upload(client, staff, "products", export(client, staff, "products", "xlsx"), "p.xlsx").json()[
-        "unchanged"
-    ] == 2
+    assert (
+        upload(client, staff, "products", export(client, staff, "products", "xlsx"), "p.xlsx").json()["unchanged"] == 2
+    )
 
 
 def test_an_upload_past_the_limit_is_413_and_changes_nothing(settings: Settings, staff: dict[str, str]) -> None:

@@ -33,8 +33,16 @@ from steelyard.wire import validation_problems
 
 ATTRIBUTE = "attribute:"
 DIMENSIONS = {f"{name}_mm": name for name in ALL_DIMENSION_NAMES}  # every dimension a form takes
+CUTTING = {
+    "cutting_kerf_mm": "kerf_mm",
+    "cutting_trim_mm": "trim_mm",
+    "cutting_rotation": "rotation",
+    "cutting_min_remnant_mm": "min_remnant_mm",
+}
 REQUIRED = ("sku", "name", "family", "grade", "form", "density_kg_m3", "stock_unit", "currency", "tiers")
 OPTIONAL = (
+    "profile",
+    *CUTTING,
     "piece_name",
     "piece_content",
     "min_order",
@@ -64,6 +72,7 @@ ORDER = (
     "currency",
     "tiers",
     "cut_fee",
+    *CUTTING,
     "lead_time_days",
     "active",
     "description",
@@ -74,6 +83,8 @@ COLUMN_OF = {
     "dimensions_mm": "form",
     "price": "tiers",
     "price.currency": "currency",
+    "cutting": "cutting_kerf_mm",
+    **{f"cutting.{field}": column for column, field in CUTTING.items()},
 }
 
 
@@ -141,10 +152,16 @@ class ProductsImport:
 
     def _document(self, row: Row, base: dict[str, Any]) -> tuple[dict[str, Any], list[RowError]]:
         """The API body this row describes, on top of the product's current fields (`base`)."""
+        cols = self.cols
         doc = dict(base)
         doc.pop("sku", None)
+        # A stored profile is written out as its attribute and its dimensions, so the dimensions are the product's
+        # own here; a `profile` cell names a section whose dimensions the server fills from the standard's table.
+        doc.pop("profile", None)
+        profile = cols.get(row, "profile") if "profile" in self.cols else None
+        if profile is not None and profile.strip():
+            doc["profile"] = profile.strip()
         errors: list[RowError] = []
-        cols = self.cols
         for name in ("name", "family", "grade", "form", "stock_unit", "piece_name", "description"):
             if name in cols:
                 text = cols.get(row, name)
@@ -173,6 +190,19 @@ class ProductsImport:
             except CellError as exc:
                 errors.append(RowError(row.line, "tiers", str(exc)))
             doc["price"] = price
+        if any(c in cols for c in CUTTING):
+            cutting = dict(doc.get("cutting") or {})
+            for column, field_name in CUTTING.items():
+                text = cols.get(row, column) if column in cols else None
+                if column not in cols:
+                    continue
+                cutting.pop(field_name, None)
+                try:
+                    if text is not None:
+                        cutting[field_name] = read_bool(text) if field_name == "rotation" else self.numbers.read(text)
+                except CellError as exc:
+                    errors.append(RowError(row.line, column, str(exc)))
+            doc["cutting"] = cutting or None
         dims = dict(doc.get("dimensions_mm") or {})
         for column, name in DIMENSIONS.items():
             if column in cols:
@@ -293,6 +323,7 @@ def product_cells(p: Product, keys: list[str], numbers: Numbers) -> list[Cell]:
         p.price.currency,
         tiers,
         p.cut_fee,
+        *(None if p.cutting is None else getattr(p.cutting, name) for name in CUTTING.values()),
         p.lead_time_days,
         p.active,
         p.description or None,
