@@ -1,6 +1,7 @@
 """Never oversold, with real multi-worker servers and real parallel HTTP clients, on SQLite and PostgreSQL.
 
-Each test starts `steelyard serve --workers 2`, stocks 50 sheets, and sends 200 clients after them at once.
+Each test starts `steelyard serve --workers 2`, stocks 50 sheets in five lots (heats) over two warehouses, and sends
+200 clients after them at once; neither a lot nor a level is ever oversold, and the lots add up to the levels.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from servers import UNLIMITED, running_server
 from steelyard.access.model import Role
 from steelyard.access.service import create_account, create_token
 from steelyard.db import Database, make_engine
-from steelyard.inventory.tables import stock_levels
+from steelyard.inventory.tables import lots, stock_levels
 from steelyard.quotes.tables import orders
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,14 @@ def _stock_the_plate(base: str, staff: dict[str, str]) -> None:
             },
         )
         assert r.status_code == 201, r.text
-        for code, plates in (("DUI", "30"), ("RTM", "20")):
+        # Five lots over the two warehouses (three heats in DUI, two in RTM): every lot and every level is raced for.
+        for code, plates, heat in (
+            ("DUI", "10", "D1"),
+            ("DUI", "12", "D2"),
+            ("DUI", "8", "D3"),
+            ("RTM", "15", "R1"),
+            ("RTM", "5", "R2"),
+        ):
             r = http.post(
                 "/api/v1/stock/movements",
                 json={
@@ -78,6 +86,7 @@ def _stock_the_plate(base: str, staff: dict[str, str]) -> None:
                     "warehouse": code,
                     "kind": "receipt",
                     "quantity": {"value": plates, "unit": "plates"},
+                    "lot": {"heat": heat, "certificate_type": "3.1"},
                 },
             )
             assert r.status_code == 201, r.text
@@ -135,7 +144,10 @@ def _check(db: Database, results: list[tuple[int, str | None]]) -> None:
     assert sum(lv.on_hand for lv in levels) == Decimal(STOCK)
     assert sum(lv.reserved for lv in levels) == Decimal(STOCK)
     assert all(Decimal(0) <= lv.reserved <= lv.on_hand for lv in levels)
-    assert_ledger_adds_up(db)
+    with db.read() as conn:
+        stock = conn.execute(select(lots.c.on_hand, lots.c.reserved)).all()
+    assert len(stock) == 5 and all(lot.reserved == lot.on_hand for lot in stock)  # every lot sold out, none over
+    assert_ledger_adds_up(db)  # also: each lot is the sum of its ledger rows, each level the sum of its lots
 
 
 def test_200_buyers_with_holds_race_for_50_plates_on_two_workers(db_url: str) -> None:

@@ -103,15 +103,29 @@ _LOCK_LOTS = (
 )
 
 
+def _lot_stock(r: Any) -> LotStock:
+    return LotStock(
+        r.id, r.warehouse_id, r.code, r.heat, r.certificate_type, r.received_at, r.on_hand, r.reserved, r.remnant
+    )
+
+
 def lock_lots(conn: Connection, product_id: int, warehouse_id: int | None = None) -> list[LotStock]:
     """The product's lots that have stock available, locked; call after locking the product's levels."""
     query = _LOCK_LOTS if warehouse_id is None else _LOCK_LOTS.where(lots.c.warehouse_id == warehouse_id)
-    return [
-        LotStock(
-            r.id, r.warehouse_id, r.code, r.heat, r.certificate_type, r.received_at, r.on_hand, r.reserved, r.remnant
-        )
-        for r in conn.execute(query, {"product_id": product_id})
-    ]
+    return [_lot_stock(r) for r in conn.execute(query, {"product_id": product_id})]
+
+
+def available_lots(conn: Connection, product_ids: list[int]) -> dict[int, list[LotStock]]:
+    """The lots with stock available of several products, unlocked (to price a quote, not to take stock)."""
+    found: dict[int, list[LotStock]] = {pid: [] for pid in product_ids}
+    if not product_ids:
+        return found
+    query = select(lots.c.product_id, *_LOCK_LOTS.selected_columns).join(
+        warehouses, warehouses.c.id == lots.c.warehouse_id
+    ).where(lots.c.product_id.in_(product_ids), lots.c.on_hand > lots.c.reserved)
+    for r in conn.execute(query):
+        found[r.product_id].append(_lot_stock(r))
+    return found
 
 
 def newest_lot(conn: Connection, *, product_id: int, warehouse_id: int) -> int | None:

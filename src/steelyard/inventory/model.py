@@ -86,9 +86,12 @@ class Requirements:
     certificate: str | None = None  # at least this EN 10204 type
     single_heat: bool = False  # the whole line from one heat
     remnant: bool = False  # only remnant lots (offcuts of their own size); otherwise remnants are left alone
+    heat: str | None = None  # only this heat: a single-heat line completing what it already holds
 
     def accepts(self, lot: LotStock) -> bool:
         if lot.remnant != self.remnant:
+            return False
+        if self.heat is not None and lot.heat != self.heat:
             return False
         if self.single_heat and lot.heat is None:
             return False  # an untraced lot cannot prove which heat it is
@@ -136,15 +139,20 @@ def allocate_lots(
     With `single_heat`, the oldest heat that can cover the whole line is used; if none can, the heat with the most
     available (so a hold holds what one heat has, and the line says it is short).
     """
+    return _take(needed, fifo_order(usable(needed, lots, requirements), home))
+
+
+def usable(needed: Decimal, lots: Sequence[LotStock], requirements: Requirements) -> list[LotStock]:
+    """The lots a line could be served from now: those meeting the requirements; with `single_heat`, the one heat
+    allocation would choose (the oldest that covers the line, else the largest)."""
     eligible = [lot for lot in lots if lot.available > 0 and requirements.accepts(lot)]
     if not requirements.single_heat:
-        return _take(needed, fifo_order(eligible, home))
+        return eligible
     groups = list(heats(eligible).values())
     if not groups:
         return []
     enough = [g for g in groups if sum((lot.available for lot in g), ZERO) >= needed]
-    chosen = enough[0] if enough else max(groups, key=lambda g: sum((lot.available for lot in g), ZERO))
-    return _take(needed, fifo_order(chosen, home))
+    return enough[0] if enough else max(groups, key=lambda g: sum((lot.available for lot in g), ZERO))
 
 
 def shortfall(needed: Decimal, lots: Sequence[LotStock], requirements: Requirements, unit: str) -> str | None:

@@ -135,3 +135,4 @@ class ShortLine(BaseModel):
     needed: DecimalOut
     available: DecimalOut
     unit: str
+    reason: str | None = Field(None, description="the line's requirements the available stock does not meet")

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from steelyard.cutting import CutPlan, PartSpec
+from steelyard.inventory.model import Requirements
 from steelyard.pricing import Cut, Fee
 from steelyard.units.quantity import Quantity
 
@@ -35,6 +36,7 @@ class LineRequest:
     text: str | None = None
     cut: Cut | None = None
     cuts: tuple[PartSpec, ...] = ()  # a cut list (instead of a quantity): several sizes, each with its count
+    requirements: Requirements | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +78,7 @@ class Availability:
     unit: str
     warehouses: tuple[WarehouseStock, ...] = ()
     lead_time_days: int = 0
+    reason: str | None = None  # why the line's requirements cannot be met in full from stock, when they cannot
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +117,7 @@ class QuoteLine:
     availability: Availability
     held: Quantity | None = None  # what a reserving quote holds (stock unit)
     holds: tuple[HoldPart, ...] = ()
+    requirements: Requirements | None = None  # what the lots must meet (certificate, single heat)
 
 
 _STORED = TypeAdapter(list[QuoteLine])

@@ -8,6 +8,7 @@ so a retry never makes a second order (orders.quote_id is unique as well).
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from steelyard.access.model import Principal
 from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
 from steelyard.inventory.holds import give_back, holds_query, take, total_taken
-from steelyard.inventory.model import Kind
-from steelyard.inventory.tables import holds
+from steelyard.inventory.model import NO_REQUIREMENTS, Kind, Requirements
+from steelyard.inventory.tables import holds, lots
 from steelyard.quotes.lines import QuoteLine
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
@@ -42,12 +43,14 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
     order_id = "O" + uuid.uuid4().hex[:24].upper()
     home = terms_home(conn, quote.account_id)
     held = _held_per_line(conn, quote_id)
+    held_heats = _held_heats(conn, quote_id)
     short: list[dict[str, Any]] = []
     lines: list[QuoteLine] = quote.lines
     for line in sorted(lines, key=lambda ln: (ln.product_id, ln.line)):
         needed = line.stock_quantity.value - held.get(line.line, Decimal(0))
         if needed <= 0:
             continue
+        requirements = line_requirements(line, held_heats.get(line.line))
         taken = take(
             conn,
             product_id=line.product_id,
@@ -61,23 +64,25 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
             expires_at=None,
             actor=principal.name,
             reference=f"order:{order_id}",
+            requirements=requirements,
         )
         got = total_taken(taken)
         if got < needed:
-            short.append(
-                {
-                    "line": line.line,
-                    "sku": line.sku,
-                    "needed": format_decimal(needed),
-                    "available": format_decimal(got),
-                    "unit": line.stock_quantity.unit,
-                }
-            )
+            missing = {
+                "line": line.line,
+                "sku": line.sku,
+                "needed": format_decimal(needed),
+                "available": format_decimal(got),
+                "unit": line.stock_quantity.unit,
+            }
+            if line.requirements is not None:
+                missing["reason"] = _unmet(requirements)
+            short.append(missing)
     if short:
         # Raising rolls back the whole transaction: no line is half-taken.
         detail = "; ".join(
             f"line {s['line']} ({s['sku']}): {s['needed']} {s['unit']} needed beyond what the quote "
-            f"held, {s['available']} available"
+            f"held, {s['available']} available" + (f" {s['reason']}" if s.get("reason") else "")
             for s in short
         )
         raise InsufficientStock(f"not enough stock to accept quote {quote_id}: {detail}", short=short)
@@ -102,6 +107,34 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
     )
     conn.execute(update(quotes).where(quotes.c.id == quote_id).values(status="accepted"))
     return get_order(conn, order_id=order_id, principal=principal), True
+
+
+def line_requirements(line: QuoteLine, held_heats: set[str | None] | None) -> Requirements:
+    """A line's requirements at acceptance: a single-heat line that already holds a heat completes from that heat."""
+    requirements = line.requirements or NO_REQUIREMENTS
+    if requirements.single_heat and held_heats:
+        (heat,) = held_heats  # a single-heat hold is taken from one heat
+        return replace(requirements, heat=heat)
+    return requirements
+
+
+def _unmet(requirements: Requirements) -> str:
+    wanted = []
+    if requirements.certificate:
+        wanted.append(f"with an EN 10204 {requirements.certificate} certificate or better")
+    if requirements.heat:
+        wanted.append(f"from heat {requirements.heat}, the heat the quote holds")
+    elif requirements.single_heat:
+        wanted.append("from a single heat")
+    return " ".join(wanted)
+
+
+def _held_heats(conn: Connection, quote_id: str) -> dict[int, set[str | None]]:
+    heats: dict[int, set[str | None]] = {}
+    query = select(holds.c.line_no, lots.c.heat).join(lots, lots.c.id == holds.c.lot_id)
+    for r in conn.execute(query.where(holds.c.quote_id == quote_id, holds.c.status == "held")):
+        heats.setdefault(r.line_no, set()).add(r.heat)
+    return heats
 
 
 def _held_per_line(conn: Connection, quote_id: str) -> dict[int, Decimal]:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from steelyard.access.model import Principal
 from steelyard.inventory.holds import LineNeed, hold_quote, total_taken
+from steelyard.inventory.model import NO_REQUIREMENTS
 from steelyard.quotes.lines import HoldPart, QuoteLine
 from steelyard.units import Quantity
 
@@ -26,7 +27,14 @@ def hold_lines(
 ) -> list[QuoteLine]:
     """Hold what is available for every line until `expires_at`; each line says what it `held` and where."""
     needs = [
-        LineNeed(line=ln.line, product_id=ln.product_id, sku=ln.sku, needed=ln.stock_quantity.value) for ln in lines
+        LineNeed(
+            line=ln.line,
+            product_id=ln.product_id,
+            sku=ln.sku,
+            needed=ln.stock_quantity.value,
+            requirements=ln.requirements or NO_REQUIREMENTS,
+        )
+        for ln in lines
     ]
     taken = hold_quote(
         conn,

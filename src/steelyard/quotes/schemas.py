@@ -11,6 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from steelyard.access.schemas import CurrencyCode
 from steelyard.catalog.schemas import Sku
 from steelyard.cutting import MAX_PARTS, PartSpec
+from steelyard.inventory.model import Requirements
+from steelyard.inventory.schemas import CertificateType
 from steelyard.pricing import Cut
 from steelyard.quotes.lines import LineRequest
 from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
@@ -42,6 +44,21 @@ class CutPartIn(BaseModel):
     count: int = Field(ge=1, le=MAX_PARTS, examples=[10])
 
 
+class RequirementsIn(BaseModel):
+    """What the lots a line is taken from must meet."""
+
+    model_config = ConfigDict(extra="forbid")
+    certificate: CertificateType | None = Field(
+        None, description="at least this EN 10204 inspection document (3.1 is met by 3.1 and 3.2)"
+    )
+    single_heat: bool = Field(False, description="the whole line from one heat")
+
+    def to_requirements(self) -> Requirements | None:
+        if self.certificate is None and not self.single_heat:
+            return None
+        return Requirements(certificate=self.certificate, single_heat=self.single_heat)
+
+
 class QuoteLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Sku
@@ -60,15 +77,21 @@ class QuoteLineIn(BaseModel):
         if self.cuts is None and self.quantity is None:
             raise ValueError("give `quantity` (e.g. 250 kg) or a cut list in `cuts`")
         return self
+    requirements: RequirementsIn | None = Field(
+        None, description='what the stock must meet, e.g. {"certificate": "3.1", "single_heat": true}'
+    )
 
     def to_request(self) -> LineRequest:
         """The typed line the services price."""
+        requirements = None if self.requirements is None else self.requirements.to_requirements()
         if self.cuts is not None:
             parts = tuple(PartSpec(c.length_mm, c.count, c.width_mm) for c in self.cuts)
-            return LineRequest(sku=self.sku, cuts=parts)
+            return LineRequest(sku=self.sku, cuts=parts, requirements=requirements)
         assert self.quantity is not None
         cut = None if self.cut is None else Cut(self.cut.length_mm, self.cut.width_mm)
-        return LineRequest(sku=self.sku, value=self.quantity.value, unit=self.quantity.unit, cut=cut)
+        return LineRequest(
+            sku=self.sku, value=self.quantity.value, unit=self.quantity.unit, cut=cut, requirements=requirements
+        )
 
 
 class QuoteIn(BaseModel):
@@ -114,6 +137,9 @@ class AvailabilityOut(BaseModel):
     unit: str
     warehouses: list[WarehouseAvailability]
     lead_time_days: int
+    reason: str | None = Field(
+        None, description="why the line's requirements (certificate, single heat) cannot be met in full from stock"
+    )
 
 
 class HoldOut(BaseModel):
@@ -189,6 +215,12 @@ class RequestedOut(BaseModel):
     text: str | None = Field(None, description="the quantity as the buyer typed it, when it was sent as text")
 
 
+class RequirementsOut(BaseModel):
+    model_config = _READS_LINES
+    certificate: str | None
+    single_heat: bool
+
+
 class QuoteLineOut(BaseModel):
     model_config = _READS_LINES
     line: int
@@ -212,6 +244,7 @@ class QuoteLineOut(BaseModel):
     availability: AvailabilityOut
     held: QuantityOut | None = Field(None, description="what this quote holds, in the stock unit (reserve: true)")
     holds: list[HoldOut] = Field(default_factory=list)
+    requirements: RequirementsOut | None = None
 
 
 class QuoteOut(BaseModel):

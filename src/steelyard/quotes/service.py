@@ -22,6 +22,8 @@ from steelyard.catalog.rules import converter, physics_of
 from steelyard.config import Settings
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, Forbidden, InvalidInput, NotFound, Unauthorized
+from steelyard.inventory.lots import available_lots
+from steelyard.inventory.model import LotStock, Requirements, shortfall, usable
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
 from steelyard.quotes.cutting import CutJob, cut_job
@@ -115,6 +117,27 @@ def availability(product: Product, levels: list[catalog.Level], needed: Decimal)
     )
 
 
+def lot_availability(
+    product: Product, stock: list[LotStock], needed: Decimal, requirements: Requirements
+) -> Availability:
+    """Availability of a line with requirements: only the lots that meet them count, and the reason says why not
+    enough do (e.g. how much has a 3.1 certificate, or the most any one heat has)."""
+    lots = usable(needed, stock, requirements)
+    available = sum((lot.available for lot in lots), Decimal(0))
+    per_warehouse: dict[str, Decimal] = {}
+    for lot in lots:
+        per_warehouse[lot.code] = per_warehouse.get(lot.code, Decimal(0)) + lot.available
+    status: StockStatus = "in_stock" if available >= needed else "partial" if available > 0 else "backorder"
+    return Availability(
+        status=status,
+        available=_display(available),
+        unit=product.stock_unit,
+        warehouses=tuple(WarehouseStock(code=c, available=_display(q)) for c, q in sorted(per_warehouse.items())),
+        lead_time_days=product.lead_time_days,
+        reason=shortfall(needed, stock, requirements, product.stock_unit),
+    )
+
+
 def requested_quantity(request: LineRequest, physics: Physics) -> Requested:
     """The line's quantity in a canonical unit, from `value` + `unit`."""
     assert request.value is not None and request.unit is not None
@@ -128,6 +151,7 @@ def price_line(
     stored: catalog.StoredProduct,
     levels: list[catalog.Level],
     *,
+    stock: list[LotStock],
     terms: Terms,
     currencies: dict[str, Currency],
     settings: Settings,
@@ -194,7 +218,10 @@ def price_line(
         cuts=request.cuts,
         cut_plan=None if job is None else job.plan,
         stock_weight_kg=_stock_weight(job),
-        availability=availability(product, levels, needed),
+        availability=availability(product, levels, needed)
+        if request.requirements is None
+        else lot_availability(product, stock, needed, request.requirements),
+        requirements=request.requirements,
     )
 
 
@@ -242,12 +269,15 @@ def price_quote(
     codes = {terms.currency} | {p.product.price.currency for p in products.values()}
     currencies = require_currencies(conn, codes)
     levels = catalog.levels_for_many(conn, [p.id for p in products.values()])
+    # Lots are read only for the products a line puts requirements on; other lines count levels as before.
+    stock = available_lots(conn, sorted({products[ln.sku].id for ln in lines if ln.requirements is not None}))
     priced = tuple(
         price_line(
             i,
             line,
             products[line.sku],
             levels[products[line.sku].id],
+            stock=stock.get(products[line.sku].id, []),
             terms=terms,
             currencies=currencies,
             settings=settings,
