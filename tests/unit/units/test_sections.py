@@ -157,3 +157,25 @@ def test_every_dimension_a_form_takes_is_named_once_for_files_and_pages() -> Non
     taken = {name for spec in FORMS.values() for name in spec.required + spec.optional}
     assert taken == set(ALL_DIMENSION_NAMES)
     assert len(ALL_DIMENSION_NAMES) == len(set(ALL_DIMENSION_NAMES))
+
+
+# DIN 976-1 stud bolts, "approximate mass in kilograms per 1000 units" of 100 mm length (coarse thread), as a
+# fastener maker publishes them (a194grade8m.com.ferrobend.com/stud-bolts-din-976): kg per 1000 x 100 mm = kg/m x 100
+DIN_976_100MM = {
+    "10": "50.2",
+    "12": "72.8",
+    "14": "99.5",
+    "16": "133",
+    "18": "165",
+    "20": "208",
+    "22": "256",
+    "24": "300",
+}
+
+
+@pytest.mark.parametrize(("size", "per_thousand"), sorted(DIN_976_100MM.items()))
+def test_threaded_rod_weighs_its_pitch_diameter_blank(size: str, per_thousand: str) -> None:
+    rod = Physics("threaded_rod", STEEL, {"diameter": Decimal(size)})
+    figure = describe(rod)["mass_per_m"]
+    published = Decimal(per_thousand) / 100  # kg per metre
+    assert figure is not None and abs(figure - published) <= published * TOLERANCE
