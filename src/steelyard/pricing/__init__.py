@@ -1,7 +1,7 @@
 """Pricing: pure functions over Decimals for tiers, order rules, quote lines, money and tax (no I/O)."""
 
 from steelyard.pricing.base import COUNT_UNITS, Convert, describe, is_count_unit
-from steelyard.pricing.estimator import Cut, Fee, LineEstimate, PlannedCut, estimate_line
+from steelyard.pricing.estimator import Cut, Fee, LineEstimate, PlannedCut, estimate_line, shared_tier_bases
 from steelyard.pricing.money import UNIT_PRICE_PLACES, convert_money, round_money, round_unit_price
 from steelyard.pricing.rules import RuledQuantity, apply_order_rules, order_rules_problems
 from steelyard.pricing.tax import Totals, quote_totals
@@ -27,5 +27,6 @@ __all__ = [
     "round_money",
     "round_unit_price",
     "select_tier",
+    "shared_tier_bases",
     "tiers_problems",
 ]

@@ -10,6 +10,8 @@ Money on a line (all amounts in the quote currency):
   stock pieces, in the stock unit); the cutting fee is `cut_fee` (price currency) per cut, with 1 cut
   per part cut to length and 2 per part cut to length and width. Below a minimum order the goods are
   priced at the minimum; increments do not apply to cut lines.
+- tiers: chosen on the line's priced goods, or on `tier_basis` when the caller gives one (a quote prices every
+  line of one product at the tier their total reaches: see `shared_tier_bases`).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class LineEstimate:
     subtotal: Decimal  # quote currency, rounded half-up to its minor unit
     adjustments: tuple[str, ...]  # every change made to the requested quantity, in words
     cut: Cut | None = None
+    goods: Quantity | None = None  # the goods charged for, exact, before the tier's unit: what a tier basis sums
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +191,7 @@ def estimate_line(
     cut_fee: Decimal = Decimal(0),
     piece_name: str | None = None,
     is_count: Callable[[str], bool] = is_count_unit,
+    tier_basis: Quantity | None = None,
 ) -> LineEstimate:
     """Price one line: order rules (or cut pieces), tier, discount, exchange rate, fees, subtotal."""
     require_positive(requested)
@@ -215,7 +219,7 @@ def estimate_line(
             min_order=min_order,
             is_count=is_count,
         )
-    tier_index, tier = select_tier(tiers, goods.priced, convert)
+    tier_index, tier = select_tier(tiers, goods.priced if tier_basis is None else tier_basis, convert)
     if not tier.unit_price.is_finite() or tier.unit_price < 0:
         raise ValueError(f"price tier {tier_index} has an invalid unit price {tier.unit_price}")
     priced = Quantity(in_unit(goods.priced, tier.per, convert), tier.per)
@@ -235,4 +239,19 @@ def estimate_line(
         subtotal=round_money(line_exact, minor_units),
         adjustments=goods.notes,
         cut=cut,
+        goods=goods.priced,
     )
+
+
+@in_pricing_context
+def shared_tier_bases(goods: Sequence[tuple[str, Quantity]]) -> dict[str, Quantity]:
+    """The quantity each product's tier is chosen on: the sum of the goods of all its lines, given as
+    `(product key, goods)` pairs in one unit per product (its stock unit). A tier is a price for buying that much
+    of one product, however the buyer splits it over lines: 300 kg + 300 kg reaches a 500 kg tier."""
+    totals: dict[str, Quantity] = {}
+    for key, quantity in goods:
+        before = totals.get(key)
+        if before is not None and before.unit != quantity.unit:
+            raise ValueError(f"the lines of {key} must be summed in one unit, got {before.unit} and {quantity.unit}")
+        totals[key] = Quantity(quantity.value + (before.value if before else Decimal(0)), quantity.unit)
+    return totals

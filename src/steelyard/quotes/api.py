@@ -16,7 +16,7 @@ from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
 from steelyard.inventory.schemas import OrderOut
 from steelyard.quotes import currencies, orders, reservations, service
-from steelyard.quotes.schemas import CurrencyIn, CurrencyOut, QuoteIn, QuoteOut
+from steelyard.quotes.schemas import CurrencyIn, CurrencyOut, EstimateIn, EstimateOut, QuoteIn, QuoteOut
 from steelyard.wire import Page
 
 router = APIRouter(prefix="/api/v1", tags=["quotes"], responses=problem_responses(422))
@@ -67,6 +67,16 @@ def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePri
                 conn, priced=priced, reserve=False, principal=principal, settings=settings, now=now()
             )
     return model_response(QuoteOut.model_validate(quote), status.HTTP_201_CREATED)
+
+
+@router.post("/estimates", response_model=EstimateOut, responses=problem_responses(401))
+def estimate(body: EstimateIn, request: Request, db: DbDep, principal: MaybePrincipal) -> Response:
+    """Price lines as a quote would, from live prices and stock, and store nothing (the page's estimator)."""
+    with db.read() as conn:
+        priced = service.price_quote(
+            conn, lines=body.line_requests(), currency=body.currency, principal=principal, settings=_settings(request)
+        )
+    return model_response(EstimateOut.model_validate(service.estimate_document(priced)))
 
 
 @router.get("/quotes", response_model=Page[QuoteOut], responses=problem_responses(401))

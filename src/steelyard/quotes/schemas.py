@@ -94,14 +94,19 @@ class QuoteLineIn(BaseModel):
         )
 
 
-class QuoteIn(BaseModel):
+class EstimateIn(BaseModel):
+    """What to price: the lines and, optionally, the currency."""
+
     model_config = ConfigDict(extra="forbid")
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=200)
     currency: CurrencyCode | None = Field(None, description="default: the account's currency, else EUR")
-    reserve: bool = Field(False, description="hold what is available until valid_until (needs a customer token)")
 
     def line_requests(self) -> list[LineRequest]:
         return [line.to_request() for line in self.lines]
+
+
+class QuoteIn(EstimateIn):
+    reserve: bool = Field(False, description="hold what is available until valid_until (needs a customer token)")
 
 
 _READS_LINES = ConfigDict(from_attributes=True)  # answer models read quotes.lines' dataclasses directly
@@ -114,6 +119,13 @@ class TierApplied(BaseModel):
     unit_price: Money = Field(description="the tier's list price, in the product's price currency")
     per: str
     currency: str
+    basis: QuantityOut | None = Field(
+        None,
+        description="the quantity the tier was chosen on, in the stock unit: the product's total over `lines`",
+    )
+    lines: list[int] = Field(
+        default_factory=list, description="the lines (1-based) of this product whose total chose the tier"
+    )
 
 
 class FeeOut(BaseModel):
@@ -221,7 +233,9 @@ class RequirementsOut(BaseModel):
     single_heat: bool
 
 
-class QuoteLineOut(BaseModel):
+class EstimateLineOut(BaseModel):
+    """A priced line; a stored quote's line adds what it holds."""
+
     model_config = _READS_LINES
     line: int
     sku: str
@@ -242,6 +256,9 @@ class QuoteLineOut(BaseModel):
     cuts: list[CutPartOut] = Field(default_factory=list)
     cut_plan: CutPlanOut | None = Field(None, description="cut lines: the plan that decides the stock taken")
     availability: AvailabilityOut
+
+
+class QuoteLineOut(EstimateLineOut):
     held: QuantityOut | None = Field(None, description="what this quote holds, in the stock unit (reserve: true)")
     holds: list[HoldOut] = Field(default_factory=list)
     requirements: RequirementsOut | None = None
@@ -263,6 +280,18 @@ class QuoteOut(BaseModel):
         None, description="when what this quote holds goes back to stock (reserve: true; before valid_until)"
     )
     created_at: datetime
+
+
+class EstimateOut(BaseModel):
+    """A quote's answer without `id`, `valid_until` and holds: priced from live data, stored nowhere."""
+
+    account_id: int | None
+    currency: str
+    lines: list[EstimateLineOut]
+    subtotal: Money
+    tax_rate: DecimalOut
+    tax: Money
+    total: Money
 
 
 class CurrencyIn(BaseModel):

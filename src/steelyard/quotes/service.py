@@ -24,7 +24,8 @@ from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, Forbidden, InvalidInput, NotFound, Unauthorized
 from steelyard.inventory.lots import available_lots
 from steelyard.inventory.model import LotStock, Requirements, shortfall, usable
-from steelyard.pricing import LineEstimate, estimate_line, quote_totals
+from steelyard.pricing import LineEstimate, estimate_line, quote_totals, shared_tier_bases
+from steelyard.pricing.base import in_unit
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
 from steelyard.quotes.cutting import CutJob, cut_job
 from steelyard.quotes.hold_rules import hold_expiry
@@ -155,13 +156,17 @@ def price_line(
     terms: Terms,
     currencies: dict[str, Currency],
     settings: Settings,
-) -> QuoteLine:
-    """One priced line (with `product_id` for the stock side)."""
+    tier_basis: Quantity | None = None,
+    tier_lines: tuple[int, ...] = (),
+) -> tuple[QuoteLine, Quantity]:
+    """One priced line (with `product_id` for the stock side), and the goods it charges for in the stock unit
+    (what a shared tier basis sums). `tier_basis`: the product's total over the quote's `tier_lines`."""
     product = stored.product
     cut = request.cut
     job: CutJob | None = None
     try:
         physics = physics_of(product)
+        convert = converter(physics)
         if request.cuts:
             count = sum(p.count for p in request.cuts)
             requested = Requested(value=Decimal(count), unit="piece")
@@ -174,7 +179,7 @@ def price_line(
             requested=Quantity(requested.value, requested.unit),
             stock_unit=product.stock_unit,
             tiers=product.price.tiers,
-            convert=converter(physics),
+            convert=convert,
             discrete=product.stock_unit == "piece",
             min_order=product.min_order,
             increment=product.increment,
@@ -186,13 +191,17 @@ def price_line(
             cut_fee=cut_fee_for(product, settings),
             piece_name=physics.piece_label,
             is_count=lambda unit: unit == "piece",
+            tier_basis=tier_basis,
         )
         weight = weight_kg(physics, estimate.stock_quantity) if job is None else job.weight_kg
+        assert estimate.goods is not None
+        goods = Quantity(in_unit(estimate.goods, product.stock_unit, convert), product.stock_unit)
     except InvalidInput as exc:
         raise _within_line(index, product.sku, exc) from None
     needed = stock_needed(estimate.stock_quantity.value)
     tier = estimate.tier
-    return QuoteLine(
+    basis = goods if tier_basis is None else tier_basis
+    line = QuoteLine(
         line=index + 1,
         sku=product.sku,
         name=product.name,
@@ -207,6 +216,8 @@ def price_line(
             unit_price=tier.unit_price,
             per=tier.per,
             currency=product.price.currency,
+            basis=Quantity(_display(basis.value), basis.unit),
+            lines=tier_lines or (index + 1,),
         ),
         unit_price=estimate.unit_price,
         per=estimate.per,
@@ -223,6 +234,7 @@ def price_line(
         else lot_availability(product, stock, needed, request.requirements),
         requirements=request.requirements,
     )
+    return line, goods
 
 
 def _stock_weight(job: CutJob | None) -> Decimal | None:
@@ -271,21 +283,49 @@ def price_quote(
     levels = catalog.levels_for_many(conn, [p.id for p in products.values()])
     # Lots are read only for the products a line puts requirements on; other lines count levels as before.
     stock = available_lots(conn, sorted({products[ln.sku].id for ln in lines if ln.requirements is not None}))
-    priced = tuple(
-        price_line(
+
+    def price(i: int, basis: Quantity | None = None, shared: tuple[int, ...] = ()) -> tuple[QuoteLine, Quantity]:
+        stored = products[lines[i].sku]
+        return price_line(
             i,
-            line,
-            products[line.sku],
-            levels[products[line.sku].id],
-            stock=stock.get(products[line.sku].id, []),
+            lines[i],
+            stored,
+            levels[stored.id],
+            stock=stock.get(stored.id, []),
             terms=terms,
             currencies=currencies,
             settings=settings,
+            tier_basis=basis,
+            tier_lines=shared,
         )
+
+    first = [price(i) for i in range(len(lines))]
+    # Tiers price a product's total over the quote: lines of a product asked for more than once are priced
+    # again at the tier their total reaches (a second pass, since the total needs every line's goods first).
+    by_sku: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        by_sku.setdefault(line.sku, []).append(i)
+    shared = {sku: tuple(idx) for sku, idx in by_sku.items() if len(idx) > 1}
+    bases = shared_tier_bases([(lines[i].sku, first[i][1]) for idx in shared.values() for i in idx])
+    priced = tuple(
+        price(i, bases[line.sku], tuple(n + 1 for n in shared[line.sku]))[0] if line.sku in shared else first[i][0]
         for i, line in enumerate(lines)
     )
     totals = quote_totals([line.subtotal for line in priced], terms.tax_rate, currencies[terms.currency].minor_units)
     return PricedQuote(terms, priced, totals.subtotal, totals.tax, totals.total)
+
+
+def estimate_document(priced: PricedQuote) -> dict[str, Any]:
+    """An estimate's answer: a quote's, without id, validity and holds."""
+    return {
+        "account_id": priced.terms.account_id,
+        "currency": priced.terms.currency,
+        "tax_rate": priced.terms.tax_rate,
+        "lines": priced.lines,
+        "subtotal": priced.subtotal,
+        "tax": priced.tax,
+        "total": priced.total,
+    }
 
 
 def check_reserve(principal: Principal | None) -> None:
@@ -350,15 +390,10 @@ def store_quote(
         minutes = min(minutes, settings.anonymous_quote_minutes)
     valid_until = now + timedelta(minutes=minutes)
     quote: dict[str, Any] = {
+        **estimate_document(priced),
         "id": quote_id,
-        "account_id": terms.account_id,
         "status": "open",
-        "currency": terms.currency,
         "reserve": reserve,
-        "tax_rate": terms.tax_rate,
-        "subtotal": priced.subtotal,
-        "tax": priced.tax,
-        "total": priced.total,
         "lines": list(priced.lines),
         "valid_until": valid_until,
         "held_until": None,

@@ -148,3 +148,43 @@ def test_price_per_a_unit_the_product_cannot_be_sold_in() -> None:
 def test_bad_minimum_is_reported_and_skipped_for_ordering() -> None:
     problems = tiers_problems((tier("0", "kg"), tier("-5", "kg"), tier("10", "kg")), sheet, KNOWN)
     assert [p.field for p in problems] == ["price.tiers[1].min_quantity.value"]
+
+
+def test_shared_tier_bases_sum_each_products_lines_in_its_unit() -> None:
+    from steelyard.pricing import shared_tier_bases
+
+    bases = shared_tier_bases(
+        [
+            ("BAR", Quantity(Decimal(300), "kg")),
+            ("SHEET", Quantity(Decimal(2), "piece")),
+            ("BAR", Quantity(Decimal("300.5"), "kg")),
+        ]
+    )
+    assert bases == {"BAR": Quantity(Decimal("600.5"), "kg"), "SHEET": Quantity(Decimal(2), "piece")}
+    with pytest.raises(ValueError, match="one unit"):
+        shared_tier_bases([("BAR", Quantity(Decimal(1), "kg")), ("BAR", Quantity(Decimal(1), "lb"))])
+
+
+def test_a_tier_basis_chooses_the_tier_and_the_line_keeps_its_own_quantity() -> None:
+    from steelyard.pricing import estimate_line
+
+    tiers = [
+        PriceTier(Quantity(Decimal(0), "kg"), Decimal("1.60"), "kg"),
+        PriceTier(Quantity(Decimal(500), "kg"), Decimal("1.45"), "kg"),
+    ]
+    alone = estimate_line(
+        requested=Quantity(Decimal(300), "kg"), stock_unit="kg", tiers=tiers, convert=lambda q, u: q.value
+    )
+    shared = estimate_line(
+        requested=Quantity(Decimal(300), "kg"),
+        stock_unit="kg",
+        tiers=tiers,
+        convert=lambda q, u: q.value,
+        tier_basis=Quantity(Decimal(600), "kg"),
+    )
+    assert (alone.tier_index, alone.subtotal) == (0, Decimal("480.00"))
+    assert (shared.tier_index, shared.subtotal, shared.stock_quantity) == (
+        1,
+        Decimal("435.00"),
+        Quantity(Decimal(300), "kg"),
+    )

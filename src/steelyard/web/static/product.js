@@ -1,5 +1,5 @@
 // Steelyard product page: live stock from GET /api/v1/events?sku=… (Server-Sent Events) and the estimator, a
-// POST /api/v1/quotes (no reserve) as the customer types. Plain JavaScript, no build step, no other origin.
+// POST /api/v1/estimates (prices, stores nothing) as the customer types. Plain JavaScript, no build step, no other origin.
 "use strict";
 (() => {
   const page = JSON.parse(document.getElementById("page-data").textContent);
@@ -279,7 +279,7 @@
     setState("loading");
     inflight = new AbortController();
     try {
-      const response = await fetch("/api/v1/quotes", {
+      const response = await fetch("/api/v1/estimates", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ lines: [read.line] }),
