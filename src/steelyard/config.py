@@ -140,7 +140,6 @@ class Settings(BaseSettings):
     page_limit_default: int = 50
     page_limit_max: int = 500
 
-
     @property
     def session_secret_set(self) -> bool:
         """Whether the secret was configured (rather than drawn at random by this one process)."""

@@ -83,9 +83,10 @@ class QuantityOut(BaseModel):
 def field_path(loc: tuple[Any, ...]) -> str:
     """A validation error's location as the API names fields: ("body", "price", "tiers", 0) -> "price.tiers[0]".
 
-    Query and path parameters keep their name; a body's own location prefix is dropped.
+    Query and path parameters keep their name; a body's own location prefix is dropped, and so are the tags of
+    tagged unions (written `<...>`, e.g. a quantity given as text or as value and unit), which are not fields.
     """
-    parts = list(loc)
+    parts = [p for p in loc if not (isinstance(p, str) and p.startswith("<"))]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:] or parts
     path = ""

@@ -57,7 +57,23 @@ def test_staff_quantities_carry_their_unit(text: str, value: str, unit: str) -> 
     assert parse_quantity(text) == {"value": value, "unit": unit}
 
 
-@pytest.mark.parametrize("text", ["120", "kg", "", "twelve kg"])
-def test_a_staff_quantity_without_number_or_unit_is_refused(text: str) -> None:
-    with pytest.raises(InvalidInput, match="type a number and a unit"):
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("120", "type a number and a unit"),
+        ("kg", "must start with a number"),
+        ("", "is required"),
+        ("twelve kg", "must start with a number"),
+        ("1,500 kg", "ambiguous"),  # the one reader: never silently 1.5
+    ],
+)
+def test_a_staff_quantity_without_number_or_unit_is_refused(text: str, says: str) -> None:
+    with pytest.raises(InvalidInput, match=says):
         parse_quantity(text)
+
+
+def test_staff_quantities_follow_the_browsers_language() -> None:
+    from steelyard.units.text import number_format
+
+    assert parse_quantity("1,500 kg", number_format("en-US")) == {"value": "1500", "unit": "kg"}
+    assert parse_quantity("-1,5 t", number_format("de-DE")) == {"value": "-1.5", "unit": "t"}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from browser_support import GRANULES, SHEET, Site
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 
 def _out(page: Page, name: str) -> str:
@@ -106,8 +106,8 @@ def test_impossible_inputs_get_clear_messages(page: Page, site: Site) -> None:
     expect(qty).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#est-result")).to_be_hidden()
 
-    qty.fill("lots")
-    expect(error).to_have_text("Type a number, e.g. 250, or a number and a unit, e.g. 250 lb.")
+    qty.fill("lots")  # read by the server's one quantity reader, which says what to type
+    expect(error).to_contain_text("must start with a number, e.g. '250 lb'")
 
     qty.fill("-5 kg")
     expect(error).to_contain_text("must be greater than zero")
@@ -155,3 +155,42 @@ def test_an_estimate_on_screen_follows_the_stock(page: Page, site: Site) -> None
     site.receive(GRANULES, "RTM", "100", "kg")
 
     expect(availability).to_contain_text(f"{before + 100} kg available now")
+
+
+def _typed_in(browser: Browser, site: Site, locale: str, text: str, read: str) -> str:
+    """Type `text` in a browser whose language is `locale`; wait until the page says it read `read`; the total."""
+    context = browser.new_context(locale=locale, base_url=site.base)
+    try:
+        page = context.new_page()
+        page.goto(f"/products/{SHEET}")
+        page.get_by_label("Quantity").press_sequentially(text, delay=30)
+        expect(page.locator(_out(page, "read"))).to_have_text(read)
+        expect(page.locator("#estimate")).to_have_attribute("data-state", "ok")
+        return page.locator(_out(page, "total")).inner_text()
+    finally:
+        context.close()
+
+
+def test_typed_thousands_are_read_by_the_browsers_language(browser: Browser, site: Site) -> None:
+    # en-US: "1,500 lb" is 1500 lb = 680.388555 kg (1 lb = 0.45359237 kg), over the 500 kg tier:
+    # 680.388555 x 3.60 = 2449.40 + 20 % tax 489.88 = 2939.28 EUR
+    assert _typed_in(browser, site, "en-US", "1,500 lb", "1500 lb") == "2939.28 EUR"
+    # de-DE writes 1,5 for one and a half: the same keys are 1.5 lb = 0.680388555 kg x 4.00 = 2.72 + 0.54 tax
+    assert _typed_in(browser, site, "de-DE", "1,500 lb", "1.5 lb") == "3.26 EUR"
+    # and "1.500 lb" is 1500 lb there
+    assert _typed_in(browser, site, "de-DE", "1.500 lb", "1500 lb") == "2939.28 EUR"
+
+
+def test_fractions_and_an_ambiguous_text_on_the_page(page: Page) -> None:
+    page.goto(f"/products/{SHEET}")
+    qty = page.get_by_label("Quantity")
+    qty.fill("1 1/2 sheets")
+    expect(page.locator(_out(page, "read"))).to_have_text("1.5 sheets")
+    expect(page.get_by_label("Unit")).to_have_value("piece")
+    page.set_extra_http_headers({"Accept-Language": "*"})  # no language: "1,500" can be read two ways
+    qty.fill("1,500 kg")
+    error = page.locator("#est-error")
+    expect(error).to_contain_text("ambiguous")
+    expect(error).to_contain_text("1500 kg")
+    expect(error).to_contain_text("1.5 kg")
+    expect(qty).to_have_attribute("aria-invalid", "true")

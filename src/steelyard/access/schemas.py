@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from steelyard.units.text import number_format
 from steelyard.wire import DecimalIn, DecimalOut
 
 
@@ -29,7 +30,25 @@ def _percent(value: Decimal) -> Decimal:
     return value
 
 
+def _locale(value: str) -> str:
+    if number_format(value) is None:
+        raise ValueError(f"'{value}' is not a locale this service knows; write it like de-DE, en-US or fr-FR")
+    return value
+
+
 TaxRate = Annotated[DecimalIn, AfterValidator(_rate)]
+LocaleTag = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=35,
+        pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
+        examples=["de-DE"],
+        description="how the account writes numbers in quantities sent as text (1.500,5 in de-DE); "
+        "null: the request's Accept-Language",
+    ),
+    AfterValidator(_locale),
+]
 Percent = Annotated[DecimalIn, AfterValidator(_percent)]
 Limit = Annotated[DecimalIn, AfterValidator(_not_negative)]
 CREDIT_LIMIT = "what the account's holds and open orders may be worth, in its currency; null: the service default"
@@ -51,6 +70,7 @@ class AccountIn(BaseModel):
     home_warehouse: WarehouseCode | None = None
     credit_limit: Limit | None = Field(None, description=CREDIT_LIMIT)
     hold_limit_kg: Limit | None = Field(None, description=HOLD_LIMIT_KG)
+    locale: LocaleTag | None = None
 
 
 class AccountPatch(BaseModel):
@@ -63,6 +83,7 @@ class AccountPatch(BaseModel):
     home_warehouse: WarehouseCode | None = None
     credit_limit: Limit | None = Field(None, description=CREDIT_LIMIT)
     hold_limit_kg: Limit | None = Field(None, description=HOLD_LIMIT_KG)
+    locale: LocaleTag | None = None
 
 
 class AccountOut(BaseModel):
@@ -75,6 +96,7 @@ class AccountOut(BaseModel):
     home_warehouse: str | None
     credit_limit: DecimalOut | None
     hold_limit_kg: DecimalOut | None
+    locale: str | None = None
     created_at: datetime
 
     @classmethod
@@ -89,6 +111,7 @@ class AccountOut(BaseModel):
             home_warehouse=row["home_warehouse"],
             credit_limit=row["credit_limit"],
             hold_limit_kg=row["hold_limit_kg"],
+            locale=row["locale"],
             created_at=row["created_at"],
         )
 

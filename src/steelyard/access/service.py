@@ -114,6 +114,7 @@ def create_account(
     home_warehouse: str | None = None,
     credit_limit: Decimal | None = None,
     hold_limit_kg: Decimal | None = None,
+    locale: str | None = None,
 ) -> int:
     result = conn.execute(
         insert(accounts).values(
@@ -125,6 +126,7 @@ def create_account(
             home_warehouse_id=_warehouse_id(conn, home_warehouse),
             credit_limit=credit_limit,
             hold_limit_kg=hold_limit_kg,
+            locale=locale,
         )
     )
     key = result.inserted_primary_key

@@ -19,6 +19,7 @@ accounts = Table(
     # What the account's holds may take (quotes/hold_rules.py); null: the service's default applies.
     Column("credit_limit", DecimalText, nullable=True),  # in the account's currency; holds plus open orders
     Column("hold_limit_kg", DecimalText, nullable=True),
+    Column("locale", String(35), nullable=True),  # reads numbers typed as text (units/text.py); null: Accept-Language
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 

@@ -33,6 +33,8 @@ DEFAULT_BUDGET_S = 0.05
 def budget_for(parts: int) -> float:
     """The improvement budget of a job: 50 ms for a few parts, growing to 0.5 s for a thousand."""
     return min(0.5, DEFAULT_BUDGET_S + parts * 0.0005)
+
+
 _NODE_LIMIT = 20_000
 """Depth-first nodes one bar's subset search may visit before it keeps the best fill found."""
 NODE_BUDGET = 20_000

@@ -120,9 +120,11 @@ def available_lots(conn: Connection, product_ids: list[int]) -> dict[int, list[L
     found: dict[int, list[LotStock]] = {pid: [] for pid in product_ids}
     if not product_ids:
         return found
-    query = select(lots.c.product_id, *_LOCK_LOTS.selected_columns).join(
-        warehouses, warehouses.c.id == lots.c.warehouse_id
-    ).where(lots.c.product_id.in_(product_ids), lots.c.on_hand > lots.c.reserved)
+    query = (
+        select(lots.c.product_id, *_LOCK_LOTS.selected_columns)
+        .join(warehouses, warehouses.c.id == lots.c.warehouse_id)
+        .where(lots.c.product_id.in_(product_ids), lots.c.on_hand > lots.c.reserved)
+    )
     for r in conn.execute(query):
         found[r.product_id].append(_lot_stock(r))
     return found

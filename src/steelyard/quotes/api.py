@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
@@ -22,6 +22,13 @@ from steelyard.wire import Page
 router = APIRouter(prefix="/api/v1", tags=["quotes"], responses=problem_responses(422))
 QuoteId = Annotated[str, Path(pattern=r"^[A-Z0-9]{1,40}$", description="the quote's id")]
 OrderStatus = Literal["accepted", "shipped", "cancelled"]
+AcceptLanguage = Annotated[
+    str | None,
+    Header(
+        description="reads thousands separators and decimal marks of quantities sent as text, unless the "
+        "account has a locale (e.g. de-DE: 1.500,5)"
+    ),
+]
 CurrencyCodePath = Annotated[str, Path(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 
 
@@ -37,7 +44,9 @@ def now() -> datetime:
 @router.post(
     "/quotes", status_code=status.HTTP_201_CREATED, response_model=QuoteOut, responses=problem_responses(401, 403, 409)
 )
-def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal) -> Response:
+def create_quote(
+    body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal, accept_language: AcceptLanguage = None
+) -> Response:
     """Price every line in any unit the product converts to; `reserve: true` (customer) also holds the stock."""
     settings = _settings(request)
     if body.reserve:
@@ -53,6 +62,7 @@ def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePri
                 principal=principal,
                 settings=settings,
                 now=now(),
+                accept_language=accept_language,
             )
     else:
         # A quote that holds nothing only reads to price itself: on SQLite, whose one write lock all processes
@@ -60,7 +70,12 @@ def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePri
         # those of a snapshot taken a moment before the insert, as if the quote had been stored then.
         with db.read() as conn:
             priced = service.price_quote(
-                conn, lines=lines, currency=body.currency, principal=principal, settings=settings
+                conn,
+                lines=lines,
+                currency=body.currency,
+                principal=principal,
+                settings=settings,
+                accept_language=accept_language,
             )
         with db.write() as conn:
             quote = service.store_quote(
@@ -70,11 +85,18 @@ def create_quote(body: QuoteIn, request: Request, db: DbDep, principal: MaybePri
 
 
 @router.post("/estimates", response_model=EstimateOut, responses=problem_responses(401))
-def estimate(body: EstimateIn, request: Request, db: DbDep, principal: MaybePrincipal) -> Response:
+def estimate(
+    body: EstimateIn, request: Request, db: DbDep, principal: MaybePrincipal, accept_language: AcceptLanguage = None
+) -> Response:
     """Price lines as a quote would, from live prices and stock, and store nothing (the page's estimator)."""
     with db.read() as conn:
         priced = service.price_quote(
-            conn, lines=body.line_requests(), currency=body.currency, principal=principal, settings=_settings(request)
+            conn,
+            lines=body.line_requests(),
+            currency=body.currency,
+            principal=principal,
+            settings=_settings(request),
+            accept_language=accept_language,
         )
     return model_response(EstimateOut.model_validate(service.estimate_document(priced)))
 

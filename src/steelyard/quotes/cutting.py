@@ -61,9 +61,7 @@ def _stock_pieces(product: Product, physics: Physics, flat: bool) -> list[StockP
     return [StockPiece(dims.get("length"))]
 
 
-def plan_job(
-    product: Product, physics: Physics, parts: tuple[PartSpec, ...], *, notes: tuple[str, ...] = ()
-) -> CutJob:
+def plan_job(product: Product, physics: Physics, parts: tuple[PartSpec, ...], *, notes: tuple[str, ...] = ()) -> CutJob:
     """Plan `parts` on the product's stock pieces; InvalidInput (fields `cuts[i]...`) when it cannot be cut so."""
     section = FORMS[physics.form].section
     flat = section in FLAT_SECTIONS

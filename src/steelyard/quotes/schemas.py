@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from steelyard.access.schemas import CurrencyCode
 from steelyard.catalog.schemas import Sku
@@ -59,11 +59,39 @@ class RequirementsIn(BaseModel):
         return Requirements(certificate=self.certificate, single_heat=self.single_heat)
 
 
+class QuantityText(BaseModel):
+    """A quantity as the buyer typed it; `unit` applies when the text names none (a page's unit picker)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=200, examples=["1,500 lb"])
+    unit: str | None = Field(None, min_length=1, max_length=32, examples=["lb"])
+
+
+def _quantity_form(value: Any) -> str:
+    """Which of the three forms a line's quantity is in, so a bad one is reported against that form only."""
+    if isinstance(value, str):
+        return "<text>"
+    if isinstance(value, dict) and "text" in value:
+        return "<typed>"
+    return "<quantity>"
+
+
+LineQuantity = Annotated[
+    Annotated[QuantityIn, Tag("<quantity>")]
+    | Annotated[QuantityText, Tag("<typed>")]
+    | Annotated[Annotated[str, Field(max_length=200)], Tag("<text>")],
+    Discriminator(_quantity_form),
+]
+
+
 class QuoteLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: Sku
-    quantity: QuantityIn | None = Field(
-        None, description='e.g. {"value": "250", "unit": "lb"} or {"value": "3", "unit": "sheets"}; not with `cuts`'
+    quantity: LineQuantity | None = Field(
+        None,
+        description='{"value": "250", "unit": "lb"}, or a text as typed: "1,500 lb", "1 1/2 in", "3 sheets", '
+        "\"12'\" (separators read by the account's locale, else Accept-Language; see docs/quantities.md), or "
+        '{"text": "1,500", "unit": "lb"} where `unit` applies when the text names none; not with `cuts`',
     )
     cut: CutIn | None = Field(None, description="one size for every piece of `quantity` (in pieces)")
     cuts: list[CutPartIn] | None = Field(
@@ -77,6 +105,7 @@ class QuoteLineIn(BaseModel):
         if self.cuts is None and self.quantity is None:
             raise ValueError("give `quantity` (e.g. 250 kg) or a cut list in `cuts`")
         return self
+
     requirements: RequirementsIn | None = Field(
         None, description='what the stock must meet, e.g. {"certificate": "3.1", "single_heat": true}'
     )
@@ -89,9 +118,12 @@ class QuoteLineIn(BaseModel):
             return LineRequest(sku=self.sku, cuts=parts, requirements=requirements)
         assert self.quantity is not None
         cut = None if self.cut is None else Cut(self.cut.length_mm, self.cut.width_mm)
-        return LineRequest(
-            sku=self.sku, value=self.quantity.value, unit=self.quantity.unit, cut=cut, requirements=requirements
-        )
+        q = self.quantity
+        if isinstance(q, str):
+            return LineRequest(sku=self.sku, text=q, cut=cut, requirements=requirements)
+        if isinstance(q, QuantityText):
+            return LineRequest(sku=self.sku, text=q.text, unit=q.unit, cut=cut, requirements=requirements)
+        return LineRequest(sku=self.sku, value=q.value, unit=q.unit, cut=cut, requirements=requirements)
 
 
 class EstimateIn(BaseModel):
@@ -256,12 +288,12 @@ class EstimateLineOut(BaseModel):
     cuts: list[CutPartOut] = Field(default_factory=list)
     cut_plan: CutPlanOut | None = Field(None, description="cut lines: the plan that decides the stock taken")
     availability: AvailabilityOut
+    requirements: RequirementsOut | None = None
 
 
 class QuoteLineOut(EstimateLineOut):
     held: QuantityOut | None = Field(None, description="what this quote holds, in the stock unit (reserve: true)")
     holds: list[HoldOut] = Field(default_factory=list)
-    requirements: RequirementsOut | None = None
 
 
 class QuoteOut(BaseModel):

@@ -42,6 +42,7 @@ from steelyard.quotes.reservations import before_holding, check_limits
 from steelyard.quotes.reserve import hold_lines
 from steelyard.quotes.tables import quotes
 from steelyard.units import Physics, Quantity, make_quantity, weight_kg
+from steelyard.units.text import NumberFormat, number_format, preferred_locale, read_quantity
 from steelyard.wire import decode_cursor, encode_cursor
 
 STOCK_STEP = Decimal(1).scaleb(-STOCK_SCALE)
@@ -60,14 +61,31 @@ class Terms:
     discount_percent: Decimal
     price_list: dict[str, Decimal]
     home_warehouse: str | None
+    number_format: NumberFormat | None = None  # how the caller writes numbers, for quantities sent as text
 
     def discount_for(self, family: str) -> Decimal:
         return self.price_list.get(family, self.discount_percent)
 
 
-def terms_for(conn: Connection, principal: Principal | None, currency: str | None, settings: Settings) -> Terms:
+def terms_for(
+    conn: Connection,
+    principal: Principal | None,
+    currency: str | None,
+    settings: Settings,
+    accept_language: str | None = None,
+) -> Terms:
+    """The caller's terms; numbers typed as text are read in the account's locale, else Accept-Language's."""
     if principal is None or principal.account_id is None:
-        return Terms(None, currency or settings.default_currency, settings.default_tax_rate, Decimal(0), {}, None)
+        fmt = number_format(preferred_locale(accept_language))
+        return Terms(
+            None,
+            currency or settings.default_currency,
+            settings.default_tax_rate,
+            Decimal(0),
+            {},
+            None,
+            number_format=fmt,
+        )
     account = get_account(conn, principal.account_id)
     tax_rate = account["tax_rate"] if account["tax_rate"] is not None else settings.default_tax_rate
     return Terms(
@@ -77,6 +95,7 @@ def terms_for(conn: Connection, principal: Principal | None, currency: str | Non
         discount_percent=account["discount_percent"],
         price_list={k: Decimal(v) for k, v in account["price_list"].items()},
         home_warehouse=account["home_warehouse"],
+        number_format=number_format(account["locale"]) or number_format(preferred_locale(accept_language)),
     )
 
 
@@ -139,11 +158,15 @@ def lot_availability(
     )
 
 
-def requested_quantity(request: LineRequest, physics: Physics) -> Requested:
-    """The line's quantity in a canonical unit, from `value` + `unit`."""
+def requested_quantity(request: LineRequest, physics: Physics, fmt: NumberFormat | None) -> Requested:
+    """The line's quantity in a canonical unit, from `value` + `unit`, or from the `text` the buyer typed (read
+    with the caller's number format; `unit` is then the unit for a text that names none)."""
+    if request.text is not None:
+        read = read_quantity(request.text, physics.piece_names, fmt=fmt, default_unit=request.unit)
+        return Requested(value=read.value, unit=read.unit, text=read.text)
     assert request.value is not None and request.unit is not None
     quantity = make_quantity(request.value, request.unit, physics.piece_names, field="quantity")
-    return Requested(value=quantity.value, unit=quantity.unit, text=request.text)
+    return Requested(value=quantity.value, unit=quantity.unit)
 
 
 def price_line(
@@ -171,7 +194,7 @@ def price_line(
             count = sum(p.count for p in request.cuts)
             requested = Requested(value=Decimal(count), unit="piece")
         else:
-            requested = requested_quantity(request, physics)
+            requested = requested_quantity(request, physics, terms.number_format)
         if request.cuts or cut is not None:
             job = cut_job(product, physics, request, Quantity(requested.value, requested.unit))
         quote_currency = currencies[terms.currency]
@@ -274,9 +297,10 @@ def price_quote(
     currency: str | None,
     principal: Principal | None,
     settings: Settings,
+    accept_language: str | None = None,
 ) -> PricedQuote:
     """Price a quote without storing it: the terms, the lines and the totals (reads only)."""
-    terms = terms_for(conn, principal, currency, settings)
+    terms = terms_for(conn, principal, currency, settings, accept_language)
     products = _products_for(conn, lines)
     codes = {terms.currency} | {p.product.price.currency for p in products.values()}
     currencies = require_currencies(conn, codes)
@@ -345,11 +369,14 @@ def create_quote(
     principal: Principal | None,
     settings: Settings,
     now: datetime,
+    accept_language: str | None = None,
 ) -> dict[str, Any]:
     """Price and store a quote; with `reserve`, the caller (a customer) also holds what is available."""
     if reserve:
         check_reserve(principal)
-    priced = price_quote(conn, lines=lines, currency=currency, principal=principal, settings=settings)
+    priced = price_quote(
+        conn, lines=lines, currency=currency, principal=principal, settings=settings, accept_language=accept_language
+    )
     return store_quote(conn, priced=priced, reserve=reserve, principal=principal, settings=settings, now=now)
 
 

@@ -5,7 +5,7 @@ conversions from a product's density and dimensions: `physics`; the trade's form
 """
 
 from steelyard.units.forms import FORMS, FormSpec, dimension_problems
-from steelyard.units.parse import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, make_quantity, parse_quantity
+from steelyard.units.parse import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, make_quantity
 from steelyard.units.physics import (
     PI,
     HasPhysics,
@@ -29,6 +29,7 @@ from steelyard.units.registry import (
     kind_of,
     parse_unit,
 )
+from steelyard.units.text import parse_quantity
 
 __all__ = [
     "BASE_UNITS",

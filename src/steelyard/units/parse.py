@@ -1,4 +1,4 @@
-"""Quantities from what people type: validated values and units (pure, no I/O).
+"""Quantities from wire values: validated values and units (pure, no I/O). Text as typed: units/text.py.
 
 Value rules (`make_quantity`): a finite number, greater than zero (or not below zero with
 `allow_zero`), at most 15 digits before the decimal point and 9 after. Text values are plain
@@ -24,7 +24,6 @@ MAX_DECIMAL_PLACES: Final = 9
 _MAX_TEXT: Final = 64  # longer text cannot be a valid value; refusing it early bounds the work
 
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_LEADING_NUMBER: Final = re.compile(r"\s*(" + _NUMBER.pattern + r")\s*(.*?)\s*", re.DOTALL)
 _NOT_FINITE: Final = re.compile(r"[+-]?(?:s?nan|inf|infinity)", re.IGNORECASE)
 _COMMA_HINT: Final = "write decimals with a point and no thousands separator (1.5 or 1500, not 1,5 or 1,500)"
 
@@ -115,33 +114,3 @@ def make_quantity(
         extra = {} if canonical is not None else {"allowed_units": list(UNITS)}
         raise InvalidInput(detail, problems=problems, **extra)
     return Quantity(number, canonical)
-
-
-def parse_quantity(
-    text: str,
-    piece_names: Iterable[str] = (),
-    *,
-    field: str = "quantity",
-    allow_zero: bool = False,
-) -> Quantity:
-    """A Quantity from text such as `250 lb`, `3 sheets`, `0.4 m3`, `12'`; make_quantity's rules apply."""
-    match = _LEADING_NUMBER.fullmatch(text) if len(text) <= 2 * _MAX_TEXT else None
-    shown = text.strip()
-    message: str | None = None
-    if match is None:
-        if len(shown) > _MAX_TEXT:
-            message = f"is too long ({len(shown)} characters) to be a quantity"
-        elif not shown:
-            message = "is required (a number and a unit, e.g. '250 lb')"
-        elif _NOT_FINITE.match(shown):
-            message = f"'{shown}' must start with a finite number"
-        else:
-            message = f"'{shown}' must start with a number and end with a unit, e.g. '250 lb' or '3 sheets'"
-    elif match.group(2).startswith(","):
-        message = f"'{shown}' is ambiguous: {_COMMA_HINT}"
-    elif match.group(2)[:1].isdigit() or match.group(2).startswith(("_", ".")):
-        message = f"'{shown}' has a space, '_' or second '.' inside its number: {_COMMA_HINT}"
-    if message is not None or match is None:
-        at = f"{field}.value" if shown else field
-        raise InvalidInput(f"{at}: {message}", problems=[FieldProblem(at, str(message))])
-    return make_quantity(match.group(1), match.group(2), piece_names, field=field, allow_zero=allow_zero)

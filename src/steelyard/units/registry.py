@@ -99,6 +99,17 @@ _TABLE: Final[dict[str, tuple[Kind, str, tuple[str, ...]]]] = {
             "uk tons",
         ),
     ),
+    # hundredweights: the US (short) cwt is 100 lb, the British (long) cwt 112 lb (NIST Handbook 44, App. C)
+    "cwt": (
+        Kind.MASS,
+        "US_hundredweight",
+        ("cwts", "hundredweight", "hundredweights", "short cwt", "us cwt", "short hundredweight"),
+    ),
+    "long_cwt": (
+        Kind.MASS,
+        "long_hundredweight",
+        ("long cwts", "uk cwt", "imperial cwt", "long hundredweight", "long hundredweights"),
+    ),
     "m3": (
         Kind.VOLUME,
         "meter ** 3",
@@ -162,6 +173,7 @@ _TABLE: Final[dict[str, tuple[Kind, str, tuple[str, ...]]]] = {
     "cm": (Kind.LENGTH, "centimeter", ("centimeter", "centimeters", "centimetre", "centimetres")),
     "ft": (Kind.LENGTH, "foot", ("foot", "feet", "'", "\u2032", "\u2019", "linear foot", "linear feet")),
     "in": (Kind.LENGTH, "inch", ("inch", "inches", '"', "\u2033", "\u201d")),
+    "yd": (Kind.LENGTH, "yard", ("yds", "yard", "yards", "linear yard", "linear yards")),
     "m2": (
         Kind.AREA,
         "meter ** 2",
@@ -200,7 +212,9 @@ _TABLE: Final[dict[str, tuple[Kind, str, tuple[str, ...]]]] = {
             "square millimetres",
         ),
     ),
-    "piece": (Kind.COUNT, "", ("pieces", "pc", "pcs", "pce", "ea", "each")),
+    "in2": (Kind.AREA, "inch ** 2", ("in²", "sq in", "sqin", "square inch", "square inches")),
+    # a "length" is the trade's word for one stock bar or tube, whatever the product names its piece
+    "piece": (Kind.COUNT, "", ("pieces", "pc", "pcs", "pce", "ea", "each", "length", "lengths")),
 }
 
 UNITS: Final[Mapping[str, Kind]] = MappingProxyType({unit: spec[0] for unit, spec in _TABLE.items()})

@@ -19,6 +19,7 @@ from steelyard.access.model import Principal
 from steelyard.api import DbDep
 from steelyard.config import Settings
 from steelyard.errors import SteelyardError
+from steelyard.units.text import number_format, preferred_locale
 from steelyard.web import views
 from steelyard.web.render import form_fields, page, plain
 
@@ -111,7 +112,8 @@ async def post_movement(request: Request, db: DbDep) -> Response:
     if principal is None or not csrf_ok(request, fields):
         return signin_page(request, "Sign in again to post a movement.", status=401)
     try:
-        body = views.movement_body(fields)
+        language = number_format(preferred_locale(request.headers.get("accept-language")))
+        body = views.movement_body(fields, language)
         done = views.post_movement(db, principal, body, fields.get("idempotency_key"))
     except SteelyardError as exc:
         return staff_page(

@@ -31,14 +31,14 @@ from steelyard.search import service as search
 from steelyard.search.api import answer
 from steelyard.search.cache import SearchConfig, cache_for
 from steelyard.units import FORMS
+from steelyard.units.text import NumberFormat, split_quantity_text
 from steelyard.web.render import unit_label
-from steelyard.wire import validation_problems
+from steelyard.wire import format_decimal, validation_problems
 
 SORTS = {"": "Best match", "price": "Price: low to high", "-price": "Price: high to low", "name": "Name"}
 PAGE_SIZE = 20
 FACET_OPTIONS = 40  # per group, chosen ones first: keeps a page of a large catalogue small
 SKU = re.compile(r"^[A-Z0-9._-]{1,64}$")
-QUANTITY = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(\S.*)?$")
 
 
 # ---- storefront ---------------------------------------------------------------------------------------------
@@ -259,24 +259,25 @@ def staff_data(db: Database, principal: Principal, sku: str) -> StaffData:
     return data
 
 
-def parse_quantity(text: str) -> dict[str, str]:
-    """`"120 kg"`, `"-3 sheets"`, `"2,5 t"` -> {"value", "unit"}; InvalidInput naming what to type otherwise."""
-    match = QUANTITY.match(text)
-    if match is None or not match.group(2):
+def parse_quantity(text: str, fmt: NumberFormat | None = None) -> dict[str, str]:
+    """`"120 kg"`, `"-3 sheets"`, `"1.500,5 t"` (de-DE) -> {"value", "unit"}: the one quantity reader
+    (units/text.py), signed for adjustments; the unit is resolved against the product by the movement itself."""
+    value, unit = split_quantity_text(text, fmt=fmt, allow_negative=True)
+    if not unit:
         raise InvalidInput.from_problems(
             [FieldProblem("quantity", f"type a number and a unit, e.g. 120 kg or 3 sheets (got '{text}')")]
         )
-    return {"value": match.group(1).replace(",", "."), "unit": match.group(2).strip()}
+    return {"value": format_decimal(value), "unit": unit}
 
 
-def movement_body(fields: dict[str, str]) -> MovementIn:
+def movement_body(fields: dict[str, str], fmt: NumberFormat | None = None) -> MovementIn:
     """The movement a staff form describes, validated like the API's body."""
     kind = fields.get("kind", "")
     document = {
         "sku": fields.get("sku", "").strip().upper(),
         "warehouse": fields.get("warehouse", ""),
         "kind": kind,
-        "quantity": parse_quantity(fields.get("quantity", "")),
+        "quantity": parse_quantity(fields.get("quantity", ""), fmt),
         "to_warehouse": (fields.get("to_warehouse") or None) if kind == "transfer" else None,
         "reason": fields.get("reason") or None,
     }

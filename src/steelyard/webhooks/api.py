@@ -45,9 +45,7 @@ def get_webhook(webhook_id: int, db: DbDep, _: AdminPrincipal) -> WebhookOut:
 
 
 @router.patch("/{webhook_id}", response_model=WebhookOut, responses=NOT_FOUND)
-def change_webhook(
-    webhook_id: int, body: WebhookPatch, request: Request, db: DbDep, _: AdminPrincipal
-) -> WebhookOut:
+def change_webhook(webhook_id: int, body: WebhookPatch, request: Request, db: DbDep, _: AdminPrincipal) -> WebhookOut:
     """Change the URL, event types or secret, or pause it (`active: false`; it skips what happens meanwhile)."""
     with db.write() as conn:
         return WebhookOut.from_row(service.change(conn, webhook_id, patch=body, allow=_allow(request)))

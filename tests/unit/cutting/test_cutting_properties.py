@@ -65,9 +65,7 @@ def test_sheet_plans(sizes: list[tuple[int, int, int]], kerf: Decimal, trim: Dec
     def fits(a: Decimal, b: Decimal) -> bool:
         return a + room <= length and b + room <= width
 
-    parts = [
-        PartSpec(D(a), c, D(b)) for a, b, c in sizes if fits(D(a), D(b)) or (rotation and fits(D(b), D(a)))
-    ]
+    parts = [PartSpec(D(a), c, D(b)) for a, b, c in sizes if fits(D(a), D(b)) or (rotation and fits(D(b), D(a)))]
     if not parts:
         return
     plan = plan_cuts(parts, [StockPiece(length, width)], CuttingSettings(kerf, trim, rotation, D(300)), flat=True)

@@ -369,9 +369,7 @@ def test_stock_units_and_packaging(first_2000: list[dict[str, Any]]) -> None:
 
 def test_bags_drums_and_coils_say_what_one_holds(first_2000: list[dict[str, Any]]) -> None:
     """So that "3 bags", "2 drums" and "3 coils" can be ordered (SPEC 12: piece_content)."""
-    contents = {
-        p["piece_name"]: p["piece_content"] for p in first_2000 if p["piece_name"] in ("bag", "drum", "coil")
-    }
+    contents = {p["piece_name"]: p["piece_content"] for p in first_2000 if p["piece_name"] in ("bag", "drum", "coil")}
     assert contents["bag"] == {"value": "25", "unit": "kg"}
     assert contents["drum"] == {"value": "200", "unit": "L"}
     coils = [p for p in first_2000 if p["piece_name"] == "coil"]

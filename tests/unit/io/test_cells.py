@@ -44,8 +44,10 @@ def test_quantities_and_tiers() -> None:
     text = "0 kg: 6.20/kg; 500 kg: 5.80/kg; 2 t: 5.40/kg"
     tiers = read_tiers(text, POINT)
     assert tiers[2] == {"min_quantity": {"value": "2", "unit": "t"}, "unit_price": "5.40", "per": "kg"}
-    back = [(Decimal(t["min_quantity"]["value"]), t["min_quantity"]["unit"], Decimal(t["unit_price"]), t["per"])  # type: ignore[index]
-            for t in tiers]
+    back = [
+        (Decimal(t["min_quantity"]["value"]), t["min_quantity"]["unit"], Decimal(t["unit_price"]), t["per"])  # type: ignore[index]
+        for t in tiers
+    ]
     assert write_tiers(back, POINT) == text
     assert read_tiers("0 m: 4,10/m", COMMA)[0]["unit_price"] == "4.10"
     with pytest.raises(CellError, match="tier 2"):

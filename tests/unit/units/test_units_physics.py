@@ -23,12 +23,14 @@ from steelyard.units import (
     sellable_units,
     weight_kg,
 )
+from steelyard.units.text import number_format
 
 D = Decimal
-MASS = ["kg", "g", "t", "lb", "oz", "short_ton", "long_ton"]
+EN = number_format("en-US")  # the texts below write decimals with a point
+MASS = ["kg", "g", "t", "lb", "oz", "short_ton", "long_ton", "cwt", "long_cwt"]
 VOLUME = ["m3", "L", "mL", "cm3", "ft3", "in3", "yd3", "gal", "imp_gal"]
-LENGTH = ["m", "mm", "cm", "ft", "in"]
-AREA = ["m2", "ft2", "cm2", "mm2"]
+LENGTH = ["m", "mm", "cm", "ft", "in", "yd"]
+AREA = ["m2", "ft2", "cm2", "mm2", "in2"]
 
 
 def dims(**values: str) -> dict[str, Decimal]:
@@ -154,7 +156,7 @@ def test_cross_sections_match_float_formulas(a: Decimal, b: Decimal, c: Decimal,
     ],
 )
 def test_conversions_across_kinds(physics: Physics, text: str, to_unit: str, expected: str) -> None:
-    quantity = parse_quantity(text, physics.piece_names)
+    quantity = parse_quantity(text, physics.piece_names, fmt=EN)
     assert convert_for(physics, quantity, to_unit) == D(expected)
 
 
@@ -233,7 +235,7 @@ def test_sellable_units(physics: Physics, units: list[str]) -> None:
 def test_units_a_product_cannot_take_are_refused_with_the_ones_it_can(
     physics: Physics, text: str, to_unit: str, field: str, fragments: list[str]
 ) -> None:
-    quantity = parse_quantity(text, physics.piece_names)
+    quantity = parse_quantity(text, physics.piece_names, fmt=EN)
     with pytest.raises(UnitError) as caught:
         convert_for(physics, quantity, to_unit)
     error = caught.value

@@ -20,6 +20,8 @@ EXACT = {
     "oz": "0.028349523125",
     "short_ton": "907.18474",
     "long_ton": "1016.0469088",
+    "cwt": "45.359237",  # US (short) hundredweight = 100 lb (NIST Handbook 44, Appendix C)
+    "long_cwt": "50.80234544",  # British (long) hundredweight = 112 lb (Weights and Measures Act 1985, Sch. 1)
     "m3": "1",
     "L": "0.001",
     "mL": "0.000001",
@@ -34,10 +36,12 @@ EXACT = {
     "cm": "0.01",
     "ft": "0.3048",
     "in": "0.0254",
+    "yd": "0.9144",  # international yard, 1959 agreement
     "m2": "1",
     "ft2": "0.09290304",
     "cm2": "0.0001",
     "mm2": "0.000001",
+    "in2": "0.00064516",  # 1 in = 0.0254 m exactly, squared
     "piece": "1",
 }
 
@@ -45,10 +49,10 @@ EXACT = {
 def test_the_canonical_units_are_exactly_the_specified_ones() -> None:
     assert list(UNITS) == list(EXACT)
     assert {k: [u for u in UNITS if UNITS[u] is k] for k in Kind} == {
-        Kind.MASS: ["kg", "g", "t", "lb", "oz", "short_ton", "long_ton"],
+        Kind.MASS: ["kg", "g", "t", "lb", "oz", "short_ton", "long_ton", "cwt", "long_cwt"],
         Kind.VOLUME: ["m3", "L", "mL", "cm3", "ft3", "in3", "yd3", "gal", "imp_gal"],
-        Kind.LENGTH: ["m", "mm", "cm", "ft", "in"],
-        Kind.AREA: ["m2", "ft2", "cm2", "mm2"],
+        Kind.LENGTH: ["m", "mm", "cm", "ft", "in", "yd"],
+        Kind.AREA: ["m2", "ft2", "cm2", "mm2", "in2"],
         Kind.COUNT: ["piece"],
     }
     assert dict(BASE_UNITS) == {
@@ -104,7 +108,8 @@ def test_convert_accepts_aliases_and_refuses_other_kinds() -> None:
     with pytest.raises(UnitError) as caught:
         convert(Decimal(1), "kg", "m3")
     assert "density" in caught.value.detail
-    assert caught.value.extra["allowed_units"] == ["kg", "g", "t", "lb", "oz", "short_ton", "long_ton"]
+    mass = ["kg", "g", "t", "lb", "oz", "short_ton", "long_ton", "cwt", "long_cwt"]
+    assert caught.value.extra["allowed_units"] == mass
 
 
 ALIASES = [

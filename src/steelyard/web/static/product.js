@@ -132,7 +132,7 @@
 
   // ---- the estimator ---------------------------------------------------------------------------------------
   const TYPING_DELAY_MS = 150;
-  const NUMBER = /^\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(.*?)\s*$/;
+  const MILLIMETRES = /^\s*(\d+(?:\.\d+)?)\s*(?:mm)?\s*$/; // a cut size: digits and a point, nothing to misread
   const form = document.getElementById("estimator");
   const qty = document.getElementById("qty");
   const unit = document.getElementById("unit");
@@ -148,38 +148,16 @@
   let inflight = null;
   let shown = false; // an estimate is on screen (so a stock or price change refreshes it)
 
-  const number = (text) => {
-    let value = text.replace(",", ".");
-    if (value.startsWith(".") || value.startsWith("+.") || value.startsWith("-.")) value = value.replace(".", "0.");
-    return value.replace(/^\+/, "").replace(/\.$/, "");
-  };
+  let lastRead = null; // {requested, picker}: what the server read, and the picker's unit when it was asked
 
-  function unitFor(typed) {
-    const wanted = typed.toLowerCase();
-    for (const option of unit.options) {
-      const names = [option.value, option.textContent.trim(), ...(page.labels[option.value] || [])];
-      if (names.some((name) => name.toLowerCase() === wanted)) return option;
-    }
-    return null;
-  }
-
-  // The line to price, {empty: true}, or {problem: "…"} for what can be told without asking the server.
+  // The line to price, {empty: true}, or {problem: "…"} for what can be told without asking the server. The
+  // quantity goes as typed ("1,500 lb", "1 1/2 in", "3 sheets"): the server reads it (one reader, the browser's
+  // Accept-Language choosing thousands separators and decimal marks) and the answer shows what it read. The
+  // picker's unit applies when the text names none.
   function readLine() {
     const text = qty.value.trim();
     if (!text) return { empty: true };
-    const match = NUMBER.exec(text);
-    if (!match) return { problem: "Type a number, e.g. 250, or a number and a unit, e.g. 250 lb.", field: qty };
-    let chosen = unit.value;
-    if (match[2]) {
-      const option = unitFor(match[2]);
-      if (option) {
-        unit.value = option.value;
-        chosen = option.value;
-      } else {
-        chosen = match[2]; // an alias the server may know ("lbs", "litre", "pcs"); it says so if not
-      }
-    }
-    const line = { sku, quantity: { value: number(match[1]), unit: chosen } };
+    const line = { sku, quantity: { text, unit: unit.value } };
     const cutting = cutBox && cutBox.open;
     if (cutting && cutLength.value.trim()) {
       const cut = {};
@@ -188,9 +166,9 @@
         ["width_mm", cutWidth],
       ]) {
         if (!input || !input.value.trim()) continue;
-        const m = NUMBER.exec(input.value);
-        if (!m || m[2]) return { problem: "Give the cut size as a number of millimetres, e.g. 500.", field: input };
-        cut[name] = number(m[1]);
+        const m = MILLIMETRES.exec(input.value);
+        if (!m) return { problem: "Give the cut size as a number of millimetres, e.g. 500 or 612.5.", field: input };
+        cut[name] = m[1];
       }
       line.cut = cut;
     } else if (cutting && cutWidth && cutWidth.value.trim()) {
@@ -226,8 +204,13 @@
     if (text) out(name, text);
   }
 
-  function showQuote(quote) {
+  function showQuote(quote, picker) {
     const line = quote.lines[0];
+    const read = line.requested;
+    out("read", amount(read));
+    lastRead = { requested: read, picker };
+    // A unit typed in the box moves the picker to it, so the two never disagree on screen.
+    if (read.unit !== picker && [...unit.options].some((option) => option.value === read.unit)) unit.value = read.unit;
     const cur = quote.currency;
     const priced = amount(line.quantity);
     const requested = `${plain(line.requested.value)} ${line.requested.unit}`;
@@ -279,6 +262,7 @@
     setState("loading");
     inflight = new AbortController();
     try {
+      const picker = unit.value;
       const response = await fetch("/api/v1/estimates", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -287,9 +271,10 @@
       });
       const answer = await response.json().catch(() => null);
       if (mine !== asked) return;
-      if (response.ok) return showQuote(answer);
+      if (response.ok) return showQuote(answer, picker);
       // A problem document (RFC 9457): its `detail` says what to change. One line here, so drop "line 1 (SKU): ".
-      const detail = answer && answer.detail ? answer.detail.replace(/^line \d+ \([^)]*\): /, "") : "";
+      let detail = answer && answer.detail ? answer.detail.replace(/^line \d+ \([^)]*\): /, "") : "";
+      detail = detail.replace(/^lines\[0\]\.quantity: /, "");
       const field = answer && JSON.stringify(answer.errors || []).includes("cut") ? cutLength : qty;
       showProblem(detail || `The estimate failed (HTTP ${response.status}); try again.`, field);
     } catch (failure) {
@@ -306,9 +291,9 @@
     if (event.target !== unit) estimateSoon();
   });
   unit.addEventListener("change", () => {
-    // The picker wins over a unit typed in the box: keep the number, drop the typed unit.
-    const match = NUMBER.exec(qty.value);
-    if (match && match[2]) qty.value = match[1];
+    // The picker wins over a unit typed in the box: keep the number the server read, drop the typed unit.
+    const typedUnit = lastRead && lastRead.requested.text === qty.value.trim() && lastRead.requested.unit !== lastRead.picker;
+    if (typedUnit) qty.value = plain(lastRead.requested.value);
     estimate();
   });
   if (cutBox) cutBox.addEventListener("toggle", () => qty.value.trim() && estimateSoon());
