@@ -98,13 +98,13 @@ def test_a_shared_tier_adds_lines_in_any_unit_and_leaves_other_products_alone(
     under = client.post(E, json={"lines": _lines((BAR, "1000", "lb"), (BAR, "1", "m"))}).json()
     assert [line["tier"]["index"] for line in under["lines"]] == [0, 0]
     assert Decimal(under["lines"][0]["tier"]["basis"]["value"]) == Decimal("469.005809")
-    # + 4 cut pieces of 500 mm (30.83 kg) on a third line: 499.83 kg, still under; 5 pieces: 507.5 kg, over.
-    four = _lines((BAR, "1000", "lb"), (BAR, "1", "m"), (BAR, "4", "pieces"))
-    four[2]["cut"] = {"length_mm": "500"}
-    assert {line["tier"]["index"] for line in client.post(E, json={"lines": four}).json()["lines"]} == {0}
-    four[2]["quantity"]["value"] = "5"
-    over = client.post(E, json={"lines": four}).json()["lines"]
+    # A cut line is priced on the stock its plan takes: 4 pieces of 500 mm come from one whole 6 m bar
+    # (6 x 15.41343895 = 92.4806337 kg), so with it the total is 561.48644265 kg: over 500 kg, the next tier.
+    cut = _lines((BAR, "1000", "lb"), (BAR, "1", "m"), (BAR, "4", "pieces"))
+    cut[2]["cut"] = {"length_mm": "500"}
+    over = client.post(E, json={"lines": cut}).json()["lines"]
     assert {line["tier"]["index"] for line in over} == {1} and over[2]["tier"]["lines"] == [1, 2, 3]
+    assert over[0]["tier"]["basis"] == {"value": "561.486443", "unit": "kg"}
     mixed = client.post(
         E, json={"lines": _lines((BAR, "300", "kg"), ("AL-6061-SH-2", "1", "sheet"), (BAR, "300", "kg"))}
     )
