@@ -66,6 +66,7 @@ def test_an_estimate_prices_like_a_quote_and_stores_nothing(
         "unit": "kg",
         "warehouses": [{"code": "DUI", "available": "300"}],
         "lead_time_days": estimate["lines"][0]["availability"]["lead_time_days"],
+        "reason": None,
     }
 
 
