@@ -209,7 +209,13 @@ def _completions(
 
 
 def _complete(
-    sizes: list[int], counts: list[int], capacity: int, bars: int, budget: list[int], rng: random.Random | None
+    sizes: list[int],
+    counts: list[int],
+    capacity: int,
+    bars: int,
+    budget: list[int],
+    rng: random.Random | None,
+    deadline: float,
 ) -> Bins | None:
     """Bin completion (Korf 2002): fill `bars` stock pieces exactly enough, or None (or out of budget).
 
@@ -222,7 +228,8 @@ def _complete(
     chosen: Bins = []
 
     def search(slack_left: int) -> bool:
-        if budget[0] <= 0:
+        if budget[0] <= 0 or time.perf_counter() > deadline:
+            budget[0] = 0  # out of time: give up like out of nodes, keeping the best plan found so far
             return False
         first = next((i for i, c in enumerate(left) if c), None)
         if first is None:
@@ -272,7 +279,7 @@ def pack(lengths: Sequence[int], capacity: int, *, budget_s: float = DEFAULT_BUD
     attempt = 0
     while len(best) > bound and time.perf_counter() < deadline:
         budget = [NODE_BUDGET]
-        found = _complete(sizes, counts, capacity, len(best) - 1, budget, rng if attempt else None)
+        found = _complete(sizes, counts, capacity, len(best) - 1, budget, rng if attempt else None, deadline)
         attempt += 1
         if found is not None:
             best = found
