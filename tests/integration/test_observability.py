@@ -134,3 +134,24 @@ def test_metrics_on_their_own_port(database_url: str, db_url: str, staff: dict[s
         assert httpx.get(f"{base}/metrics", headers=staff).status_code == 404
         r = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
         assert r.status_code == 200 and "steelyard_http_requests_total" in r.text
+
+
+def test_import_runs_are_counted_by_kind_and_outcome(client: TestClient, staff: dict[str, str]) -> None:
+    from steelyard.ops import metrics
+
+    def runs(outcome: str) -> float:
+        return (
+            sample("steelyard_import_runs_total", {"kind": "products", "outcome": outcome}, metrics.exposition()) or 0.0
+        )
+
+    before = {outcome: runs(outcome) for outcome in ("dry_run", "applied", "rejected")}
+    header = "sku,name\n"
+    bad = client.post(
+        "/api/v1/imports",
+        params={"kind": "products", "dry_run": "true"},
+        files={"file": ("p.csv", header.encode())},
+        headers=staff,
+    )
+    assert bad.status_code == 422  # required columns are missing
+    assert runs("rejected") == before["rejected"] + 1
+    assert runs("dry_run") == before["dry_run"] and runs("applied") == before["applied"]

@@ -21,6 +21,7 @@ from steelyard.io.cells import Numbers
 from steelyard.io.formats import Cell, FileProblem, Table
 from steelyard.io.model import ImportRejected, Kind, Outcome, Report, RowError
 from steelyard.io.table import HeaderRejected, Row
+from steelyard.ops import metrics
 
 BATCH = 500
 Progress = Callable[[int, int], None]
@@ -71,6 +72,26 @@ def run_import(
 ) -> Report:
     """Check (and unless `dry_run`, apply) a file; ImportRejected, with the report, when any row is bad."""
     report = Report(kind=kind.value, dry_run=dry_run)
+    try:
+        report = _checked_and_applied(db, report, kind=kind, read=read, numbers=numbers, actor=actor, progress=progress)
+    except ImportRejected:
+        metrics.IMPORT_RUNS.labels(kind.value, "rejected").inc()
+        raise
+    metrics.IMPORT_RUNS.labels(kind.value, "dry_run" if dry_run else "applied").inc()
+    return report
+
+
+def _checked_and_applied(
+    db: Database,
+    report: Report,
+    *,
+    kind: Kind,
+    read: Callable[[], Table],
+    numbers: Numbers,
+    actor: str,
+    progress: Progress | None,
+) -> Report:
+    dry_run = report.dry_run
     try:
         table = read()
         work = importer(kind, table.header, numbers, actor)
