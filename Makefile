@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser lint format bench bench-quick bench-compare bench-cutting bench-import bench-wrk clean
+.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser fuzz lint format bench bench-quick bench-compare bench-cutting bench-import bench-wrk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,11 @@ test-browser: install ## the web pages in Debian's Chromium (/usr/bin/chromium; 
 
 wheel-check: ## build the wheel, install it in a fresh venv elsewhere, migrate, seed, serve and quote from there
 	PYTHON=$(PYTHON) bash .ci/wheel-check
+
+FUZZ_MINUTES ?= 10
+
+fuzz: install ## schemathesis, every check and phase, random, $(FUZZ_MINUTES) min on a demo SQLite server (FUZZ_DB=url for another database); not part of `make test`
+	$(BIN)/python tests/fuzzing.py --minutes $(FUZZ_MINUTES) $(if $(FUZZ_DB),--database-url $(FUZZ_DB))
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check src tests bench

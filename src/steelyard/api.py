@@ -6,14 +6,14 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import anyio.from_thread
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from steelyard.db import Database
 from steelyard.errors import SteelyardError
 from steelyard.ops.rates import client_key
-from steelyard.wire import PROBLEM, Problem, problem_document, problem_fields
+from steelyard.wire import MAX_INT32, PROBLEM, Problem, problem_document, problem_fields
 
 
 def problem(
@@ -45,7 +45,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "The request body is larger than this route accepts (docs/security.md)",
         422: "Invalid input",
         429: "Past this client's limit; `Retry-After` says when to try again (docs/security.md)",
-        501: "Not implemented",
         503: "Service unavailable",
     }
     return {
@@ -58,6 +57,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+IdPath = Annotated[int, Path(ge=1, le=MAX_INT32, description="the record's id (at most 2147483647)")]
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size (1-500)")]
 CursorQuery = Annotated[str | None, Query(max_length=512, description="next_cursor from the previous page")]
 
@@ -93,3 +93,31 @@ def limit_rate(request: Request, group: str) -> None:
     rates = request.app.state.rates
     if group in rates.plan.rates:
         anyio.from_thread.run(rates.check, group, client_key(request.client.host if request.client else None))
+
+
+def declare_problem_422s(app: FastAPI) -> None:
+    """Every validation answer is a problem document (app.py maps RequestValidationError once), but FastAPI
+    declares its own `HTTPValidationError` as application/json on each route that does not list 422 itself. Rewrite
+    those in the OpenAPI document once, so no route can forget it (schemathesis checks the media type)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        problem = problem_responses(422)[422]
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                answer = operation.get("responses", {}).get("422") if isinstance(operation, dict) else None
+                if answer is not None and "application/json" in answer.get("content", {}):
+                    operation["responses"]["422"] = {
+                        "description": problem["description"],
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    }
+        schemas = document.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

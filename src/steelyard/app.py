@@ -20,17 +20,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from steelyard import __version__
-from steelyard.api import DbDep, error_problem, problem_responses, status_problem
+from steelyard.api import DbDep, declare_problem_422s, error_problem, problem_responses, status_problem
 from steelyard.api import problem as api_problem
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
+from steelyard.methods import guard_literal_paths, method_not_allowed_headers
 from steelyard.ops import metrics
 from steelyard.ops.guard import BodyTooLarge, ClientRates, GuardMiddleware, make_storage, too_large
 from steelyard.ops.middleware import RequestMiddleware
 from steelyard.ops.rates import ClientSlots, parse_rate_limits
 from steelyard.textguard import TextGuard
-from steelyard.wire import validation_problems
+from steelyard.wire import invalid_input, use_cursor_secret
 
 log = logging.getLogger("steelyard")
 
@@ -50,9 +51,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": p.field, "message": p.message} for p in validation_problems(exc.errors())]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        return problem(request, 422, "Invalid input", detail, "invalid-input", errors=errors)
+        return error_problem(request.url.path, invalid_input(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -61,7 +60,10 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = f"nothing is served at {request.url.path}; see /docs for the API"
         elif exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}; see /docs for the methods it takes"
-        return status_problem(request.url.path, exc.status_code, detail, dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers.update(method_not_allowed_headers(request))
+        return status_problem(request.url.path, exc.status_code, detail, headers)
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
@@ -151,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    use_cursor_secret((settings.cursor_secret or settings.session_secret).get_secret_value())
     app.state.db = db
     install_error_handlers(app)
     app.add_middleware(
@@ -182,6 +185,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers():
         app.include_router(router)
     declare_limit_responses(app)
+    declare_problem_422s(app)
+    guard_literal_paths(app)
     return app
 
 

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         description="signs the /staff session cookie; default: random per process (sign-ins end at a restart); set "
         "the same value in every process when serving with several workers or servers",
     )
+    cursor_secret: SecretStr | None = Field(
+        None,
+        min_length=16,
+        description="signs page cursors (HMAC-SHA256) so clients cannot forge them; default: derived from "
+        "session_secret. Every worker and server answering the same clients needs the same value",
+    )
     session_https_only: bool = Field(
         True,
         description="mark the /staff session cookie Secure (browsers send it over HTTPS only); `make run` sets false "
@@ -127,7 +133,6 @@ class Settings(BaseSettings):
     webhook_allow_networks: str = Field(
         "", description="networks webhooks may reach despite being private, e.g. 10.1.2.0/24,127.0.0.1/32"
     )
-    log_level: str = "INFO"
     access_log: bool = Field(True, description="one JSON log line per request (steelyard.access)")
     metrics_token: SecretStr | None = Field(
         None, description="bearer token a Prometheus scraper sends for /metrics (staff tokens work too)"
@@ -137,8 +142,6 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", description="address of the separate metrics port")
     metrics_refresh_seconds: float = Field(5.0, gt=0, description="how often each process updates its gauges")
-    page_limit_default: int = 50
-    page_limit_max: int = 500
 
     @property
     def session_secret_set(self) -> bool:

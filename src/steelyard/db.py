@@ -51,10 +51,6 @@ class Micro(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value).scaleb(-STOCK_SCALE)
 
 
-def to_micro(value: Decimal) -> int:
-    return int((value * _SCALE).to_integral_value())
-
-
 def from_micro(value: int) -> Decimal:
     return Decimal(value).scaleb(-STOCK_SCALE)
 

@@ -105,12 +105,6 @@ class TooManyRequests(SteelyardError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
-class NotImplementedYet(SteelyardError):
-    status = 501
-    title = "Not implemented"
-    slug = "not-implemented"
-
-
 class ServiceUnavailable(SteelyardError):
     status = 503
     title = "Service unavailable"

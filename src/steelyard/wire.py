@@ -7,12 +7,27 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
+import hashlib
+import hmac
 import json
+import math
+import secrets
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Generic, TypeVar
+from types import UnionType
+from typing import Annotated, Any, Generic, Optional, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    Strict,
+    WithJsonSchema,
+    create_model,
+)
 
 from steelyard.errors import FieldProblem, InvalidInput, SteelyardError
 from steelyard.units import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS
@@ -48,6 +63,18 @@ def parse_decimal(value: Any) -> Decimal:
         raise ValueError(f"at most {MAX_INT_DIGITS} digits before and {MAX_FRACTION_DIGITS} after the point")
     return number
 
+
+def _json_integer(value: Any) -> Any:
+    # Pydantic's lax mode would read true as 1 and "5" as 5; the schema says integer, so refuse what it refuses.
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON integer such as 2 (not a string, true or false)")
+    return value
+
+
+IntIn = Annotated[int, BeforeValidator(_json_integer)]
+"""An integer in a JSON body: true/false and strings are refused, as the schema says (2.0 is an integer in JSON)."""
+BoolIn = Annotated[bool, Strict()]
+"""true or false in a JSON body; not "yes", 1 or "true", which Pydantic's lax mode would take."""
 
 DecimalIn = Annotated[
     Decimal,
@@ -132,6 +159,14 @@ class Problem(BaseModel):
 PROBLEM = "application/problem+json"
 
 
+def invalid_input(errors: Iterable[Mapping[str, Any]]) -> InvalidInput:
+    """Pydantic's (or FastAPI's) validation errors as the one InvalidInput, each naming its field."""
+    problems = validation_problems(errors)
+    error = InvalidInput.from_problems(problems)
+    error.detail = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+    return error
+
+
 def problem_fields(slug: str, title: str, status: int, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
     """The members of an RFC 9457 problem document, in the shape `Problem` declares."""
     document = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, "instance": instance}
@@ -145,6 +180,24 @@ def problem_document(error: SteelyardError, instance: str) -> dict[str, Any]:
     return problem_fields(error.slug, error.title, error.status, error.detail, instance, **extra)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def partial_model(model: type[M], name: str) -> type[BaseModel]:
+    """A PATCH body derived from a create schema: every field optional (default None), each keeping its type and
+    constraints, so a patch refuses what the create schema refuses. The service still validates the merged result
+    with the create schema, for the rules between fields."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (Optional[info.annotation], optional)  # noqa: UP045 - a run-time type, not a hint
+    config = ConfigDict(extra="forbid")
+    built: type[BaseModel] = create_model(name, __config__=config, **fields)
+    return built
+
+
 T = TypeVar("T")
 
 
@@ -153,22 +206,69 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
-def encode_cursor(key: Any) -> str:
-    raw = json.dumps(key, separators=(",", ":")).encode()
+# Page cursors are opaque to clients but must not be forgeable: a crafted key would reach SQL as a bind value of
+# any type or size. Each cursor is base64url(JSON key) "." base64url(HMAC-SHA256(key, payload)[:16]); the key is
+# derived from a server secret (see `use_cursor_secret`), so every worker and server sharing the secret accepts
+# the others' cursors. Keys are type-checked after the signature all the same, and integers bounded to 64 bits.
+_CURSOR_CONTEXT = b"steelyard page cursor v1"
+_cursor_key = hmac.new(secrets.token_bytes(32), _CURSOR_CONTEXT, hashlib.sha256).digest()
+MAX_INT64 = 2**63 - 1
+"""The largest BIGINT: integer cursor keys beyond it are refused before they reach SQL."""
+MAX_INT32 = 2**31 - 1
+"""The largest INTEGER, the type of the account and webhook keys: ids in paths beyond it are refused."""
+
+CursorShape = type | UnionType | tuple["CursorShape", ...]
+"""A cursor key's expected form: a type (`int`, `str`, `dict`), a union (`int | float`), or a tuple of shapes for
+a JSON array of exactly that many elements."""
+
+
+def use_cursor_secret(secret: str) -> None:
+    """Sign and check cursors with a key derived from `secret` (create_app calls this once per process)."""
+    global _cursor_key
+    _cursor_key = hmac.new(secret.encode(), _CURSOR_CONTEXT, hashlib.sha256).digest()
+
+
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, expected: type[Any] = int) -> Any:
-    """The key a cursor carries, checked to be of the `expected` type; None for the first page."""
+def _signature(payload: str) -> str:
+    return _b64(hmac.new(_cursor_key, payload.encode(), hashlib.sha256).digest()[:16])
+
+
+def encode_cursor(key: Any) -> str:
+    payload = _b64(json.dumps(key, separators=(",", ":")).encode())
+    return f"{payload}.{_signature(payload)}"
+
+
+def fits(value: Any, shape: CursorShape) -> bool:
+    """Whether a decoded JSON value has the expected shape (bools are not numbers; integers fit in 64 bits)."""
+    if isinstance(shape, tuple):
+        return isinstance(value, list) and len(value) == len(shape) and all(map(fits, value, shape))
+    if isinstance(value, bool) or not isinstance(value, shape):
+        return False
+    if isinstance(value, int):
+        return -MAX_INT64 - 1 <= value <= MAX_INT64
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
+def bad_cursor(reason: str = "not a valid cursor; pass the next_cursor of the previous page unchanged") -> InvalidInput:
+    return InvalidInput.from_problems([FieldProblem("cursor", reason)])
+
+
+def decode_cursor(cursor: str | None, expected: CursorShape = int) -> Any:
+    """The key a cursor carries, its signature checked and its form `expected`; None for the first page."""
     if cursor is None:
         return None
+    payload, _, signature = cursor.rpartition(".")
+    if not payload or not hmac.compare_digest(signature.encode(), _signature(payload).encode()):
+        raise bad_cursor()
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(key, expected) or isinstance(key, bool):
-            raise ValueError(key)
-        return key
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput.from_problems(
-            [FieldProblem("cursor", "not a valid cursor; pass the next_cursor of the previous page unchanged")]
-        ) from None
+        key = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (binascii.Error, ValueError):
+        raise bad_cursor() from None
+    if not fits(key, expected):
+        raise bad_cursor()
+    return key

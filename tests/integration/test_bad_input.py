@@ -182,6 +182,14 @@ CASES: list[tuple[str, str, str, Any, str, int, str]] = [
         "dimensions_mm",
     ),
     ("patch-customer", "PATCH", f"{P}/{EXISTING}", {"name": "x"}, "customer", 403, "staff"),
+    # PATCH applies the create schema's rules: these passed before it was derived from it (issue 18.4).
+    ("patch-attribute-key-100", "PATCH", f"{P}/{EXISTING}", {"attributes": {"k" * 100: "v"}}, "staff", 422, "attr"),
+    ("patch-attribute-value-501", "PATCH", f"{P}/{EXISTING}", {"attributes": {"k": "v" * 501}}, "staff", 422, "attr"),
+    ("patch-attribute-key-empty", "PATCH", f"{P}/{EXISTING}", {"attributes": {"": "v"}}, "staff", 422, "attributes"),
+    ("patch-no-tiers", "PATCH", f"{P}/{EXISTING}", {"price": {"currency": "EUR", "tiers": []}}, "staff", 422, "price"),
+    ("patch-lead-time-bool", "PATCH", f"{P}/{EXISTING}", {"lead_time_days": True}, "staff", 422, "lead_time_days"),
+    # ... and validates the merged product: a round bar needs a diameter the sheet's dimensions do not have.
+    ("patch-form-without-sizes", "PATCH", f"{P}/{EXISTING}", {"form": "round_bar"}, "staff", 422, "dimensions_mm"),
     ("archive-unknown", "DELETE", f"{P}/NOPE", None, "staff", 404, "NOPE"),
     ("get-bad-cursor", "GET", f"{P}?cursor=%%%", None, "nobody", 422, "cursor"),
     ("get-limit-zero", "GET", f"{P}?limit=0", None, "nobody", 422, "limit"),

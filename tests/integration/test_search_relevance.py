@@ -98,6 +98,25 @@ TABLE: list[tuple[str, str, str, str, dict[str, str]]] = [
 ]
 
 
+# A recognised grade, family or form outranks a size: each of the first three hits must be of what the text named
+# (query, family, form, grade; "" is any). "S355 plate 20mm" used to put titanium and nickel 20 mm plates first:
+# `S355` was not read as a grade (S355JR's quality suffix is not a temper), so only the size and form counted.
+TOP3: list[tuple[str, str, str, str]] = [
+    ("S355 plate 20mm", "steel", "plate", "S355JR"),
+    ("s355 plate 20 mm", "steel", "plate", "S355JR"),
+    ("S355 plate 17mm", "steel", "plate", "S355JR"),
+    ("S355 20mm", "steel", "", "S355JR"),
+    ("S275 plate 10mm", "steel", "plate", "S275JR"),
+    ("steel plate 20mm", "steel", "plate", ""),
+    ("steel plate 75mm", "steel", "plate", ""),
+    ("titanium plate 20mm", "titanium", "plate", ""),
+    ("aluminium 20mm", "aluminium", "", ""),
+    ("copper 10mm", "copper", "", ""),
+    ("plate 20mm", "", "plate", ""),
+    ("304 tube 20", "stainless", "tube", "304"),
+]
+
+
 def clean(url: str) -> None:
     """Empty every table (as the session's own clean-up does), so the table sees the demo catalogue alone."""
     engine = make_engine(url, pool_size=1, max_overflow=0)
@@ -118,9 +137,13 @@ class Backend:
         self.name = self.db.engine.dialect.name
 
     def first(self, q: str) -> dict[str, Any] | None:
+        hits = self.top(q, 1)
+        return hits[0] if hits else None
+
+    def top(self, q: str, n: int) -> list[dict[str, Any]]:
         with self.db.read() as conn:
-            result = service.search(conn, request=service.SearchRequest(q=q, limit=1), cache=self.cache)
-        return result.page.hits[0] if result.page.hits else None
+            result = service.search(conn, request=service.SearchRequest(q=q, limit=n), cache=self.cache)
+        return result.page.hits
 
 
 def _seed(url: str) -> Backend:
@@ -164,3 +187,27 @@ def test_the_right_product_comes_first(
         assert dims == sizes, f"{q!r} on {backend.name}: {hit['sku']} {hit['name']}"
         firsts.append(hit["sku"])
     assert len(set(firsts)) == 1, f"{q!r}: the backends disagree: {firsts}"
+
+
+@pytest.mark.parametrize(("q", "family", "form", "grade"), TOP3, ids=[row[0] for row in TOP3])
+def test_what_the_text_names_outranks_a_size(
+    backends: list[Backend], q: str, family: str, form: str, grade: str
+) -> None:
+    tops = []
+    for backend in backends:
+        hits = backend.top(q, 3)
+        assert len(hits) == 3, f"{q!r} on {backend.name}: {len(hits)} hits"
+        for hit in hits:
+            got = (hit["family"] if family else "", hit["form"] if form else "", hit["grade"] if grade else "")
+            assert got == (family, form, grade), f"{q!r} on {backend.name}: {hit['sku']} {hit['name']}"
+        tops.append([h["sku"] for h in hits])
+    assert all(t == tops[0] for t in tops), f"{q!r}: the backends disagree: {tops}"
+
+
+def test_with_no_size_near_the_closest_sizes_come_first(backends: list[Backend]) -> None:
+    """No steel plate is within 20 % of 75 mm: the plates still rank by closeness, the thickest first."""
+    for backend in backends:
+        hits = backend.top("steel plate 75mm", 5)
+        thickness = [float(h["dimensions_mm"]["thickness"]) for h in hits]
+        assert thickness == sorted(thickness, reverse=True), (backend.name, thickness)
+        assert all(t < 60 for t in thickness), thickness  # the premise: no plate near 75 mm in the demo

@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from steelyard.access import service
 from steelyard.access.deps import CustomerPrincipal, StaffPrincipal
 from steelyard.access.schemas import AccountIn, AccountOut, AccountPatch
-from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
+from steelyard.api import CursorQuery, DbDep, IdPath, LimitQuery, problem_responses
 from steelyard.wire import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=problem_responses(401, 403, 422))
@@ -36,13 +36,13 @@ def my_account(db: DbDep, principal: CustomerPrincipal) -> AccountOut:
 
 
 @router.get("/{account_id}", response_model=AccountOut, responses=problem_responses(404))
-def get_account(account_id: int, db: DbDep, _: StaffPrincipal) -> AccountOut:
+def get_account(account_id: IdPath, db: DbDep, _: StaffPrincipal) -> AccountOut:
     with db.read() as conn:
         return AccountOut.from_row(service.get_account(conn, account_id))
 
 
 @router.patch("/{account_id}", response_model=AccountOut, responses=problem_responses(404))
-def update_account(account_id: int, body: AccountPatch, db: DbDep, _: StaffPrincipal) -> AccountOut:
+def update_account(account_id: IdPath, body: AccountPatch, db: DbDep, _: StaffPrincipal) -> AccountOut:
     with db.write() as conn:
         service.update_account(conn, account_id, body.model_dump(exclude_unset=True))
         return AccountOut.from_row(service.get_account(conn, account_id))

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from steelyard.access.schemas import CurrencyCode, FamilyName, WarehouseCode
-from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
+from steelyard.wire import BoolIn, DecimalIn, DecimalOut, IntIn, Money, QuantityIn, QuantityOut, partial_model
 
 SKU_PATTERN = r"^[A-Z0-9._-]{1,64}$"
 Sku = Annotated[str, Field(pattern=SKU_PATTERN, examples=["AL-6061T6-SH-2-1250-2500"])]
@@ -73,42 +73,22 @@ class ProductFields(BaseModel):
     increment: QuantityIn | None = None
     price: PriceIn
     cut_fee: DecimalIn | None = Field(None, description="per cut, in the price's currency; null: family default")
-    lead_time_days: int = Field(0, ge=0, le=365)
+    lead_time_days: IntIn = Field(0, ge=0, le=365)
     cutting: CuttingIn | None = Field(None, description="kerf, trim, rotation, remnant size; null: form defaults")
     attributes: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, Field(max_length=500)]] = Field(
         default_factory=dict, max_length=50
     )
     description: str = Field("", max_length=5000)
-    active: bool = True
+    active: BoolIn = True
 
 
 class ProductIn(ProductFields):
     sku: Sku
 
 
-class ProductPatch(BaseModel):
-    """A partial update: only the fields sent change; the result is validated as a whole."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=300)
-    family: FamilyName | None = None
-    grade: str | None = Field(None, min_length=1, max_length=60)
-    form: str | None = Field(None, min_length=1, max_length=40)
-    profile: str | None = Field(None, max_length=60)
-    density_kg_m3: DecimalIn | None = None
-    dimensions_mm: dict[DimensionName, DecimalIn] | None = Field(None, max_length=8)
-    stock_unit: str | None = Field(None, min_length=1, max_length=32)
-    piece_name: str | None = Field(None, pattern=r"^[a-z][a-z_ ]{0,39}$")
-    piece_content: QuantityIn | None = None
-    min_order: QuantityIn | None = None
-    increment: QuantityIn | None = None
-    price: PriceIn | None = None
-    cut_fee: DecimalIn | None = None
-    lead_time_days: int | None = Field(None, ge=0, le=365)
-    cutting: CuttingIn | None = None
-    attributes: dict[str, str] | None = Field(None, max_length=50)
-    description: str | None = Field(None, max_length=5000)
-    active: bool | None = None
+class ProductPatch(partial_model(ProductFields, "ProductPatch")):  # type: ignore[misc]  # derived at run time
+    """A partial update: only the fields sent change; each is checked as on create, and the merged product is
+    validated as a whole (by the create schema) before it is stored."""
 
 
 class TierOut(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +21,7 @@ from steelyard.search import indexer as search_index
 from steelyard.units import corner_rule, describe, sellable_units
 from steelyard.units.quantity import Quantity
 from steelyard.units.sections import find_profile
-from steelyard.wire import QuantityIn
+from steelyard.wire import QuantityIn, invalid_input
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +119,13 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
     ]
     if nulls:
         raise InvalidInput.from_problems(nulls)
-    current = ProductFields.model_validate(product_fields(stored.product))
-    merged = current.model_copy(update={k: getattr(patch, k) for k in changes})
-    if "profile" in changes and patch.profile is None:  # dropped: the dimensions are the product's own again
-        merged = merged.model_copy(
-            update={"attributes": {k: v for k, v in merged.attributes.items() if k != "profile"}}
-        )
+    fields = {**product_fields(stored.product), **changes}
+    if "profile" in changes and changes["profile"] is None:  # dropped: the dimensions are the product's own again
+        fields["attributes"] = {k: v for k, v in fields["attributes"].items() if k != "profile"}
+    try:
+        merged = ProductFields.model_validate(fields)
+    except ValidationError as exc:
+        raise invalid_input(exc.errors()) from None
     product = normalise(product_from_fields(sku, merged))
     repo.update_product(conn, stored.id, product)
     search_index.reindex(conn, [stored.id])

@@ -52,7 +52,7 @@ FRAME_SCHEMA = {
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {"schema": FRAME_SCHEMA}}, "description": STREAM_DOC},
-        **problem_responses(429, 503),
+        **problem_responses(422, 429, 503),
     },
 )
 async def events(

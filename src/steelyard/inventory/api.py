@@ -46,7 +46,7 @@ def post_movement(
     return JSONResponse(document, status_code=status_code)
 
 
-@router.get("/movements", response_model=Page[LedgerEntryOut])
+@router.get("/movements", response_model=Page[LedgerEntryOut], responses=problem_responses(404))
 def list_movements(
     db: DbDep,
     _: StaffPrincipal,

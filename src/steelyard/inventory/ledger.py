@@ -18,9 +18,9 @@ from sqlalchemy.sql.elements import BindParameter
 
 from steelyard.catalog.tables import warehouses
 from steelyard.db import Micro
-from steelyard.errors import InsufficientStock
+from steelyard.errors import FieldProblem, InsufficientStock, InvalidInput
 from steelyard.events import emit
-from steelyard.inventory.model import Kind, Level
+from steelyard.inventory.model import MAX_STOCK, Kind, Level
 from steelyard.inventory.tables import lots, stock_levels, stock_movements
 
 ZERO = Decimal(0)
@@ -58,6 +58,7 @@ def _ensure_row(conn: Connection, product_id: int, warehouse_id: int) -> None:
 # keys are bind parameters.
 _D_ON_HAND = bindparam("d_on_hand", type_=Micro())
 _D_RESERVED = bindparam("d_reserved", type_=Micro())
+_MAX_STOCK = bindparam("max_stock", MAX_STOCK, type_=Micro())
 _KEYS: tuple[tuple[str, BindParameter[int]], ...] = (
     ("product_id", bindparam("level_product_id")),
     ("warehouse_id", bindparam("level_warehouse_id")),
@@ -72,7 +73,7 @@ def _conditional_update(table: Table) -> Update:
     keys = [table.c[name] == param for name, param in _KEYS if name in table.c]
     return (
         update(table)
-        .where(and_(*keys, new_on_hand >= 0, new_reserved >= 0, new_reserved <= new_on_hand))
+        .where(and_(*keys, new_on_hand >= 0, new_reserved >= 0, new_reserved <= new_on_hand, new_on_hand <= _MAX_STOCK))
         .values(on_hand=new_on_hand, reserved=new_reserved)
         .returning(table.c.on_hand, table.c.reserved)
     )
@@ -102,8 +103,11 @@ def change_level(
     """Add the deltas to one level and one of its lots if both results are allowed, write the ledger row naming the
     lot, announce it after commit.
 
-    Raises InsufficientStock (409) when the level or the lot cannot take the change; nothing is written then.
+    Raises InsufficientStock (409) when the level or the lot cannot take the change, InvalidInput (422) when the
+    change or the level it would make is beyond MAX_STOCK (the stored integer's range); nothing is written then.
     """
+    if max(abs(on_hand), abs(reserved)) > MAX_STOCK:
+        raise _beyond_bound(sku, kind, on_hand + reserved)
     if on_hand > 0:
         _ensure_row(conn, product_id, warehouse_id)
     row = conn.execute(
@@ -117,6 +121,8 @@ def change_level(
     ).first()
     if row is None:
         level = read_level(conn, product_id, warehouse_id)
+        if level.on_hand + on_hand > MAX_STOCK:
+            raise _beyond_bound(sku, kind, on_hand, level)
         raise InsufficientStock(
             f"{sku} in {level.code}: on hand {level.on_hand}, reserved {level.reserved}, available "
             f"{level.available}; this {kind.value} needs on hand {on_hand:+} and reserved {reserved:+}",
@@ -173,6 +179,19 @@ def change_level(
         },
     )
     return Change(ledger_id=ledger_id, warehouse_id=warehouse_id, on_hand=row.on_hand, reserved=row.reserved)
+
+
+def _beyond_bound(sku: str, kind: Kind, change: Decimal, level: Level | None = None) -> InvalidInput:
+    where = "" if level is None else f" in {level.code} (on hand {level.on_hand})"
+    return InvalidInput.from_problems(
+        [
+            FieldProblem(
+                "quantity",
+                f"a {kind.value} of {change:+} of {sku}{where} is beyond the {MAX_STOCK:,} stock units one level "
+                "may hold; check the value and its unit",
+            )
+        ]
+    )
 
 
 def read_level(conn: Connection, product_id: int, warehouse_id: int) -> Level:

@@ -12,6 +12,11 @@ from steelyard.wire import format_decimal
 
 ZERO = Decimal(0)
 
+MAX_STOCK = Decimal(10) ** 12
+"""The most one level may hold, and the largest single change, in the product's stock unit. Stored as BIGINT
+millionths, 10^12 units is 10^18, inside a BIGINT (9.2 x 10^18) with room for one addition in SQL before the
+bound is checked again. (10^12 kg is a billion tonnes: no real receipt comes near it.)"""
+
 
 class Kind(StrEnum):
     """Ledger row kinds: the first four are staff movements, the rest follow quotes and orders."""

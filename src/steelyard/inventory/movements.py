@@ -21,7 +21,7 @@ from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.inventory.booking import Booking
 from steelyard.inventory.ledger import lock_levels
 from steelyard.inventory.lots import create_lot, lot_in
-from steelyard.inventory.model import Kind
+from steelyard.inventory.model import MAX_STOCK, Kind
 from steelyard.inventory.schemas import MovementIn
 from steelyard.inventory.tables import lots, stock_movements
 from steelyard.units import convert_for, make_quantity
@@ -64,7 +64,18 @@ def stock_quantity(stored: catalog.StoredProduct, body: MovementIn) -> tuple[Dec
     # Only an adjustment is signed; any other kind with a negative quantity is refused by make_quantity.
     sign = Decimal(-1) if body.kind == "adjustment" and value < 0 else Decimal(1)
     typed = make_quantity(sign * value, body.quantity.unit, physics.piece_names, field="quantity")
-    amount = convert_for(physics, typed, product.stock_unit).quantize(STEP, ROUND_HALF_UP)
+    converted = convert_for(physics, typed, product.stock_unit)
+    if abs(converted) > MAX_STOCK:  # checked before rounding: quantizing a huge number overflows the context
+        raise InvalidInput.from_problems(
+            [
+                FieldProblem(
+                    "quantity.value",
+                    f"is {format_decimal(abs(converted))} {product.stock_unit} of {product.sku}; one movement may "
+                    f"be at most {MAX_STOCK:,} {product.stock_unit}: check the value and its unit",
+                )
+            ]
+        )
+    amount = converted.quantize(STEP, ROUND_HALF_UP)
     if amount == 0:
         raise InvalidInput.from_problems(
             [

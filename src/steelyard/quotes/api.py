@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
-from steelyard.access.deps import AnyPrincipal, MaybePrincipal, StaffPrincipal
+from steelyard.access.deps import ANONYMOUS_TOO, AnyPrincipal, MaybePrincipal, StaffPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, limit_rate, model_response, problem_responses
 from steelyard.config import Settings
 from steelyard.idempotency import request_hash, run_once
@@ -42,7 +42,11 @@ def now() -> datetime:
 
 
 @router.post(
-    "/quotes", status_code=status.HTTP_201_CREATED, response_model=QuoteOut, responses=problem_responses(401, 403, 409)
+    "/quotes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=QuoteOut,
+    responses=problem_responses(401, 403, 409),
+    openapi_extra=ANONYMOUS_TOO,
 )
 def create_quote(
     body: QuoteIn, request: Request, db: DbDep, principal: MaybePrincipal, accept_language: AcceptLanguage = None
@@ -111,7 +115,9 @@ def list_quotes(
     return Page(items=[QuoteOut.model_validate(q) for q in items], next_cursor=next_cursor)
 
 
-@router.get("/quotes/{quote_id}", response_model=QuoteOut, responses=problem_responses(404))
+@router.get(
+    "/quotes/{quote_id}", response_model=QuoteOut, responses=problem_responses(404), openapi_extra=ANONYMOUS_TOO
+)
 def get_quote(quote_id: QuoteId, db: DbDep, principal: MaybePrincipal) -> QuoteOut:
     with db.read() as conn:
         return QuoteOut.model_validate(service.get_quote(conn, quote_id=quote_id, principal=principal, now=now()))

@@ -15,7 +15,7 @@ from steelyard.inventory.model import Requirements
 from steelyard.inventory.schemas import CertificateType
 from steelyard.pricing import Cut
 from steelyard.quotes.lines import LineRequest
-from steelyard.wire import DecimalIn, DecimalOut, Money, QuantityIn, QuantityOut
+from steelyard.wire import BoolIn, DecimalIn, DecimalOut, IntIn, Money, QuantityIn, QuantityOut
 
 
 def _positive(value: Decimal) -> Decimal:
@@ -138,7 +138,7 @@ class EstimateIn(BaseModel):
 
 
 class QuoteIn(EstimateIn):
-    reserve: bool = Field(False, description="hold what is available until valid_until (needs a customer token)")
+    reserve: BoolIn = Field(False, description="hold what is available until valid_until (needs a customer token)")
 
 
 _READS_LINES = ConfigDict(from_attributes=True)  # answer models read quotes.lines' dataclasses directly
@@ -329,7 +329,7 @@ class EstimateOut(BaseModel):
 class CurrencyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rate: PositiveDecimal = Field(description="units of this currency per 1 EUR", examples=["1.0842"])
-    minor_units: int = Field(2, ge=0, le=4, description="decimal places of the currency (EUR 2, JPY 0)")
+    minor_units: IntIn = Field(2, ge=0, le=4, description="decimal places of the currency (EUR 2, JPY 0)")
 
 
 class CurrencyOut(BaseModel):

@@ -43,7 +43,7 @@ from steelyard.quotes.reserve import hold_lines
 from steelyard.quotes.tables import quotes
 from steelyard.units import Physics, Quantity, make_quantity, weight_kg
 from steelyard.units.text import NumberFormat, number_format, preferred_locale, read_quantity
-from steelyard.wire import decode_cursor, encode_cursor
+from steelyard.wire import bad_cursor, decode_cursor, encode_cursor
 
 STOCK_STEP = Decimal(1).scaleb(-STOCK_SCALE)
 WEIGHT_STEP = Decimal("0.001")
@@ -497,16 +497,12 @@ def list_quotes(
     query = select(quotes).order_by(quotes.c.created_at.desc(), quotes.c.id.desc()).limit(limit + 1)
     if not principal.is_staff:
         query = query.where(quotes.c.account_id == principal.account_id)
-    key = decode_cursor(cursor, list)
+    key = decode_cursor(cursor, (str, str))
     if key is not None:
-        if len(key) != 2 or not all(isinstance(k, str) for k in key):
-            raise InvalidInput.from_problems([FieldProblem("cursor", "not a valid cursor; pass next_cursor unchanged")])
         try:
             at = datetime.fromisoformat(key[0])
         except ValueError:
-            raise InvalidInput.from_problems(
-                [FieldProblem("cursor", "not a valid cursor; pass next_cursor unchanged")]
-            ) from None
+            raise bad_cursor() from None
         query = query.where((quotes.c.created_at < at) | ((quotes.c.created_at == at) & (quotes.c.id < key[1])))
     rows = list(conn.execute(query))
     docs = [quote_document(r, now) for r in rows[:limit]]

@@ -1,9 +1,10 @@
 """The words of the trade a query is read with: families, forms and grade codes (pure, no I/O).
 
 Family and form words are built in (after synonyms: `ss` is already `stainless`). Grade codes come from the
-catalogue itself: each grade, the part of it before a temper or coating suffix when that is unique (`6061` for
-`6061-T6`), and each of its aliases (`1.4301`, `A2`, `AISI 304`, `mild steel`). Codes are compared compacted, so
-`6061-T6`, `6061 T6` and `6061t6` are one code.
+catalogue itself: each grade, the part of it before a temper or coating suffix (`6061` for `6061-T6`) or an EN
+10025 steel's strength without its quality (`S355` for `S355JR` and `S355J2`), and each of its aliases
+(`1.4301`, `A2`, `AISI 304`, `mild steel`). Codes are compared compacted, so `6061-T6`, `6061 T6` and `6061t6`
+are one code.
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ FORM_WORDS: dict[str, frozenset[str]] = {compact(form): frozenset({form}) for fo
 # also searched as words: they name the profile series (UPN and UPE are both channels)
 PROFILE_WORDS = frozenset({"ipe", "hea", "heb", "hem", "upn", "unp", "upe"})
 _SUFFIX = re.compile(r"[-+]")
+# EN 10025 structural steels: S + minimum yield strength in MPa, then the toughness quality (JR, J0, J2, K2; -3 N/NL,
+# -4 M/ML, -6 Q/QL/QL1). Buyers write the strength alone ("S355 plate"), so S355 stands for every S355 quality.
+_EN10025 = re.compile(r"^(S\d{3})(?:JR|J0|J2|K2|NL|N|ML|M|QL1|QL|Q)(?:[+-].*)?$", re.IGNORECASE)
+
+
+def grade_head(grade: str) -> str:
+    """The part of a grade code buyers also write alone: before a temper or coating suffix (`6061` of `6061-T6`,
+    `DX51D` of `DX51D+Z275`), or an EN 10025 steel's strength without its quality (`S355` of `S355JR`)."""
+    structural = _EN10025.match(grade.strip())
+    if structural:
+        return structural.group(1)
+    return _SUFFIX.split(grade, 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +123,7 @@ def build_lexicon(grades: Iterable[GradeRow]) -> Lexicon:
         codes = [row.grade] + [a for a in row.aliases.split(",") if a.strip()]
         for code in codes:
             _add_code(lex, code, concept)
-        head = _SUFFIX.split(row.grade, 1)[0]
+        head = grade_head(row.grade)
         if head != row.grade and len(compact(head)) >= 3:
             bases.setdefault(head, set()).add(row.grade)
     for head, names in bases.items():

@@ -8,7 +8,8 @@ free text is loosened one step at a time, and the first step with hits answers:
 3. `any_word`     any one of the words instead of all of them;
 4. `grade_family` the grade's family instead of the grade, the grade still first (`304 beam` shows stainless);
 5. `no_words`     the words dropped;
-6. `no_sizes`     the sizes dropped.
+6. `no_sizes`     the sizes dropped as conditions; they still rank, the closest first (`S355 plate 20mm` with no
+                   plate near 20 mm shows the thickest S355 plates first, never a 20 mm plate of another grade).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Plan:
     boost_grades: frozenset[str] = frozenset()
     dimensions: tuple[DimensionGroup, ...] = ()
     near: bool = False
+    sizes_rank_only: bool = False  # the sizes order the hits but no longer filter them
     words: tuple[str, ...] = ()
     any_word: bool = False
     sku_prefix: str | None = None
@@ -90,12 +92,13 @@ def loosen(plan: Plan, step: str, reading: Interpretation) -> Plan | None:
     if step == "no_words":
         return replace(plan, words=(), any_word=False) if plan.words else None
     if step == "no_sizes":
-        return replace(plan, dimensions=(), near=False) if plan.dimensions else None
+        return replace(plan, near=False, sizes_rank_only=True) if plan.dimensions else None
     raise ValueError(step)
 
 
 def _narrows(plan: Plan) -> bool:
-    return bool(plan.families or plan.forms or plan.grades or plan.boost_grades or plan.dimensions or plan.words)
+    sizes = bool(plan.dimensions) and not plan.sizes_rank_only
+    return bool(plan.families or plan.forms or plan.grades or plan.boost_grades or sizes or plan.words)
 
 
 def ladder(reading: Interpretation, filters: Filters) -> list[tuple[str, Plan]]:

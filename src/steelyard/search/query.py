@@ -14,7 +14,7 @@ from steelyard.search.dimensions import MM_PER_UNIT, DimensionGroup, extract
 from steelyard.search.lexicon import Concept, Lexicon
 from steelyard.search.synonyms import Synonyms
 from steelyard.search.text import STOPWORDS, UNIT_WORDS, query_tokens, word_parts
-from steelyard.search.typo import TypoIndex
+from steelyard.search.typo import MAX_TYPO_WORDS, TypoIndex
 
 _SKU_LIKE = re.compile(r"^[A-Z0-9._]+(?:-[A-Z0-9._]+)+$")
 _SEPARATOR_TOKENS = frozenset({"x", "\u00d7", "*"})
@@ -84,12 +84,14 @@ def parse(q: str, reader: Reader) -> Interpretation:
     sku_prefix = stripped.upper() if len(stripped) >= 4 and _SKU_LIKE.match(stripped.upper()) else None
     corrections: list[tuple[str, str]] = []
     tokens: list[str] = []
+    looked_up = 0
     for token in query_tokens(stripped):
         if token.isalpha() and not reader.known(token):
             singular = _singular(token, reader)
             if singular is not None:
                 token = singular
-            else:
+            elif looked_up < MAX_TYPO_WORDS:
+                looked_up += 1
                 found = reader.vocabulary.corrections(token, limit=1)
                 if found:
                     corrections.append((token, found[0].word))

@@ -23,11 +23,11 @@ from steelyard.search.cache import SearchCache, state
 from steelyard.search.documents import microns
 from steelyard.search.plan import Filters, Plan, Range, ladder
 from steelyard.search.query import Interpretation
-from steelyard.search.sql import SORTS
+from steelyard.search.sql import KEY_TYPES, SORTS
 from steelyard.search.text import MAX_QUERY_CHARS, query_tokens
 from steelyard.search.typo import completions
 from steelyard.units.forms import DIMENSION_NAMES, FAMILIES, FORMS
-from steelyard.wire import decode_cursor, encode_cursor
+from steelyard.wire import bad_cursor, decode_cursor, encode_cursor, fits
 
 IN_ORDER_MIN, IN_ORDER_SHARE = 2000, 20  # answers of 1 in 20 products or more are read in the sort's order
 
@@ -108,14 +108,14 @@ def _fingerprint(request: SearchRequest, sort: str) -> str:
     return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:12]
 
 
-def _cursor(cursor: str | None, fingerprint: str) -> tuple[str, list[Any]] | None:
+def _cursor(cursor: str | None, fingerprint: str, sort: str) -> tuple[str, list[Any]] | None:
     key = decode_cursor(cursor, dict)
     if key is None:
         return None
-    if key.get("f") != fingerprint or not isinstance(key.get("k"), list) or not isinstance(key.get("s"), str):
-        raise InvalidInput.from_problems(
-            [FieldProblem("cursor", "belongs to another search; pass it with the same q, filters and sort")]
-        )
+    if key.get("f") != fingerprint:
+        raise bad_cursor("belongs to another search; pass it with the same q, filters and sort")
+    if not fits(key.get("s"), str) or not fits(key.get("k"), tuple(KEY_TYPES[e] for e, _ in SORTS[sort])):
+        raise bad_cursor()
     return key["s"], key["k"]
 
 
@@ -152,7 +152,7 @@ def _plan(steps: list[tuple[str, Plan]], step: str, sku: Plan | None) -> Plan:
     for name, plan in steps:
         if name == step:
             return plan
-    raise InvalidInput.from_problems([FieldProblem("cursor", "is from an older search; start again without it")])
+    raise bad_cursor("is from an older search; start again without it")
 
 
 def search(conn: Connection, *, request: SearchRequest, cache: SearchCache) -> SearchResult:
@@ -163,7 +163,7 @@ def search(conn: Connection, *, request: SearchRequest, cache: SearchCache) -> S
     filters = _filters(conn, request)
     sort = request.sort or ("name" if reading.is_empty else "relevance")
     fingerprint = _fingerprint(request, sort)
-    after = _cursor(request.cursor, fingerprint)
+    after = _cursor(request.cursor, fingerprint, sort)
     key = (tokens["results"], fingerprint, request.cursor, request.limit)
     page: Page | None = None if filters.reads_stock else cache.page(key)
     available: dict[int, Decimal] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import UnionType
 from typing import Any, Protocol
 
 from steelyard.search.dimensions import ASSIGNMENTS, DimensionGroup, assignments, tolerance
@@ -22,6 +23,13 @@ SORTS: dict[str, tuple[tuple[str, bool], ...]] = {  # (expression, descending)
     "name": (("d.name", False), ("d.sku", False)),
     "price": (("d.price_sort", False), ("d.sku", False)),
     "-price": (("d.price_sort", True), ("d.sku", False)),
+}
+KEY_TYPES: dict[str, type | UnionType] = {  # what each sort expression reads back as, to check cursor keys
+    "score": int | float,
+    "d.name_len": int,
+    "d.sku": str,
+    "d.name": str,
+    "d.price_sort": int,
 }
 HIT_COLUMNS = (
     "x.product_id, x.sku, x.name, x.family, x.form, x.grade, x.dimensions, x.stock_unit, x.currency, "
@@ -60,9 +68,10 @@ class Dialect(Protocol):
 
 
 def _size_condition(
-    st: Statement, group: DimensionGroup, forms: frozenset[str], *, near: bool, greatest: str
+    st: Statement, group: DimensionGroup, forms: frozenset[str], *, near: bool, greatest: str, rank_only: bool = False
 ) -> tuple[str, str]:
-    """(condition, score) of one size group: any reading on any allowed form, scored by closeness (0-1000)."""
+    """(condition, score) of one size group: any reading on any allowed form, scored by closeness (0-1000).
+    `rank_only`: every size scores by its closeness (0 from twice the size asked for), none is filtered out."""
     readings: dict[tuple[str, ...], set[str]] = {}
     for form in sorted(forms or frozenset(ASSIGNMENTS)):
         for columns in assignments(form, len(group.values_mm)):
@@ -77,11 +86,17 @@ def _size_condition(
         for column, value in zip(columns, group.values_mm, strict=True):
             um = microns(value)
             slack = microns(tolerance(value, near=near))
-            parts.append(f"d.{column}_um BETWEEN {st.bind(um - slack)} AND {st.bind(um + slack)}")
+            if rank_only:
+                parts.append(f"d.{column}_um IS NOT NULL")
+            else:
+                parts.append(f"d.{column}_um BETWEEN {st.bind(um - slack)} AND {st.bind(um + slack)}")
             deviation.append(f"abs(d.{column}_um - {um}) * 1000 / {um}")
         condition = "(" + " AND ".join(parts) + ")"
         conditions.append(condition)
-        scores.append(f"CASE WHEN {condition} THEN {SIZE_POINTS} - ({' + '.join(deviation)}) ELSE 0 END")
+        points = f"{SIZE_POINTS} - ({' + '.join(deviation)})"
+        if rank_only:
+            points = f"{greatest}(0, {points})"
+        scores.append(f"CASE WHEN {condition} THEN {points} ELSE 0 END")
     score = scores[0] if len(scores) == 1 else f"{greatest}({', '.join(scores)})"
     return "(" + " OR ".join(conditions) + ")", score
 
@@ -125,8 +140,11 @@ def where(st: Statement, plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
     forms = plan.forms & f.forms if plan.forms and f.forms else plan.forms or f.forms
     scores: list[str] = []
     for group in plan.dimensions:
-        condition, score = _size_condition(st, group, forms, near=plan.near, greatest=dialect.greatest)
-        clauses.append(condition)
+        condition, score = _size_condition(
+            st, group, forms, near=plan.near, greatest=dialect.greatest, rank_only=plan.sizes_rank_only
+        )
+        if not plan.sizes_rank_only:
+            clauses.append(condition)
         scores.append(score)
     if plan.boost_grades:
         scores.append(f"CASE WHEN {_in(st, 'd.grade', plan.boost_grades)} THEN {GRADE_BONUS} ELSE 0 END")
@@ -162,7 +180,8 @@ def _term_groups(plan: Plan) -> list[tuple[str, ...]]:
 
 def _structured_only(plan: Plan) -> bool:
     f = plan.filters
-    return not (plan.words or plan.dimensions or plan.sku_prefix or f.ranges or f.reads_stock)
+    sizes = plan.dimensions and not plan.sizes_rank_only
+    return not (plan.words or sizes or plan.sku_prefix or f.ranges or f.reads_stock)
 
 
 def facets(plan: Plan, dialect: Dialect) -> Statement:

@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from itertools import combinations
 
 MAX_EDITS = 2
+MAX_TYPO_LETTERS = 32
+"""Longer words are never corrected. Looking a word up costs its delete neighbourhood, C(n, 2) strings of n - 2
+letters for two edits: 496 at 32 letters, 32,640 at 256, which took 0.5-0.8 s of CPU per request (issue 19.3).
+No trade word comes near 32 letters, and a word more than two letters longer than the longest known word cannot be
+within two edits of it anyway, so the bound changes no answer."""
+MAX_TYPO_WORDS = 8
+"""At most this many unknown words of one query are looked up for corrections (the query is 256 characters)."""
 
 
 def max_edits(word: str) -> int:
@@ -79,6 +86,7 @@ class TypoIndex:
                 deletes[key] = deletes.get(key, frozenset()) | {word}
         self.deletes: dict[str, frozenset[str]] = deletes
         self.indexed: frozenset[str] = known | fresh
+        self.longest = max((len(w) for w in self.indexed), default=0)
         self._sorted: list[str] | None = None
 
     def sorted_words(self) -> list[str]:
@@ -92,7 +100,7 @@ class TypoIndex:
     def corrections(self, word: str, *, limit: int = 3) -> list[Correction]:
         """The closest known words to an unknown `word`: fewest edits first, then the most used."""
         edits = max_edits(word)
-        if edits == 0 or word in self.words:
+        if edits == 0 or word in self.words or len(word) > min(MAX_TYPO_LETTERS, self.longest + edits):
             return []
         found: dict[str, int] = {}
         for key in _deletes(word, edits):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 
 from steelyard.access.deps import AdminPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
+from steelyard.api import CursorQuery, DbDep, IdPath, LimitQuery, problem_responses
 from steelyard.webhooks import service
 from steelyard.webhooks.schemas import DeliveryOut, WebhookIn, WebhookOut, WebhookPatch
 from steelyard.webhooks.targets import Network, parse_networks
@@ -39,20 +39,22 @@ def list_webhooks(db: DbDep, _: AdminPrincipal, limit: LimitQuery = 50, cursor: 
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, responses=NOT_FOUND)
-def get_webhook(webhook_id: int, db: DbDep, _: AdminPrincipal) -> WebhookOut:
+def get_webhook(webhook_id: IdPath, db: DbDep, _: AdminPrincipal) -> WebhookOut:
     with db.read() as conn:
         return WebhookOut.from_row(service.get(conn, webhook_id))
 
 
 @router.patch("/{webhook_id}", response_model=WebhookOut, responses=NOT_FOUND)
-def change_webhook(webhook_id: int, body: WebhookPatch, request: Request, db: DbDep, _: AdminPrincipal) -> WebhookOut:
+def change_webhook(
+    webhook_id: IdPath, body: WebhookPatch, request: Request, db: DbDep, _: AdminPrincipal
+) -> WebhookOut:
     """Change the URL, event types or secret, or pause it (`active: false`; it skips what happens meanwhile)."""
     with db.write() as conn:
         return WebhookOut.from_row(service.change(conn, webhook_id, patch=body, allow=_allow(request)))
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=NOT_FOUND)
-def remove_webhook(webhook_id: int, db: DbDep, _: AdminPrincipal) -> Response:
+def remove_webhook(webhook_id: IdPath, db: DbDep, _: AdminPrincipal) -> Response:
     """Remove it and its delivery log."""
     with db.write() as conn:
         service.remove(conn, webhook_id)
@@ -61,7 +63,7 @@ def remove_webhook(webhook_id: int, db: DbDep, _: AdminPrincipal) -> Response:
 
 @router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryOut], responses=NOT_FOUND)
 def deliveries(
-    webhook_id: int,
+    webhook_id: IdPath,
     db: DbDep,
     _: AdminPrincipal,
     status_: Annotated[Literal["pending", "delivered", "failed"] | None, Query(alias="status")] = None,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from steelyard.webhooks.targets import without_credentials
+from steelyard.wire import BoolIn
 
 EventType = Literal["stock.changed", "price.changed", "product.changed"]
 
@@ -37,7 +38,7 @@ class WebhookIn(BaseModel):
     url: WebhookUrl = Field(examples=["https://erp.example.com/hooks/steelyard"])
     events: EventList = Field(examples=[["stock.changed", "price.changed"]])
     secret: Secret
-    active: bool = True
+    active: BoolIn = True
 
 
 class WebhookPatch(BaseModel):
@@ -45,7 +46,7 @@ class WebhookPatch(BaseModel):
     url: WebhookUrl | None = None
     events: EventList | None = None
     secret: Secret | None = None
-    active: bool | None = None
+    active: BoolIn | None = None
 
 
 class WebhookOut(BaseModel):
