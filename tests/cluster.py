@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from servers import UNLIMITED, free_port
+from servers import UNLIMITED, free_port, stop
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 NODES = {"a": ("sy-node-a", "10.213.1.1", "10.213.1.2"), "b": ("sy-node-b", "10.213.2.1", "10.213.2.2")}
@@ -93,16 +93,6 @@ def _namespaces() -> Iterator[None]:
         _remove_namespaces()
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 @contextmanager
 def _postgres(folder: Path) -> Iterator[str]:
     data, sockets = folder / "pg", folder / "pg-sockets"
@@ -150,7 +140,7 @@ def _redis() -> Iterator[int]:
         _wait(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout == b"PONG\n")
         yield port
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _wait(ready: object, seconds: float = 30) -> None:
@@ -216,7 +206,7 @@ http {{
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(process)
+        stop(process)
 
 
 @contextmanager
@@ -251,7 +241,7 @@ def _node(key: str, database: str, redis_port: int, folder: Path) -> Iterator[No
             raise RuntimeError(f"node {key} exited: {(folder / f'node-{key}.log').read_text()[-2000:]}")
         yield node
     finally:
-        _stop(process)
+        stop(process)
         log.close()
 
 

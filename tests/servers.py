@@ -86,9 +86,20 @@ def running_server(
             time.sleep(0.1)
         yield base, process.pid
     finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a process started in its own session, and everything it started: SIGTERM, then SIGKILL after 15 s.
+
+    The whole group is signalled even when its leader has exited, so no worker it left behind survives."""
+    try:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    except ProcessLookupError:  # the group is gone already
+        process.wait()
+        return
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
