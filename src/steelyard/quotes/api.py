@@ -15,7 +15,7 @@ from steelyard.config import Settings
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
 from steelyard.inventory.schemas import OrderOut
-from steelyard.quotes import currencies, orders, reservations, service
+from steelyard.quotes import currencies, orders, pricing, reservations, service
 from steelyard.quotes.schemas import CurrencyIn, CurrencyOut, EstimateIn, EstimateOut, QuoteIn, QuoteOut
 from steelyard.wire import Page
 
@@ -73,7 +73,7 @@ def create_quote(
         # queue on, price it in a read transaction and take the write lock only to store it. The prices are
         # those of a snapshot taken a moment before the insert, as if the quote had been stored then.
         with db.read() as conn:
-            priced = service.price_quote(
+            priced = pricing.price_quote(
                 conn,
                 lines=lines,
                 currency=body.currency,
@@ -94,7 +94,7 @@ def estimate(
 ) -> Response:
     """Price lines as a quote would, from live prices and stock, and store nothing (the page's estimator)."""
     with db.read() as conn:
-        priced = service.price_quote(
+        priced = pricing.price_quote(
             conn,
             lines=body.line_requests(),
             currency=body.currency,
@@ -102,7 +102,7 @@ def estimate(
             settings=_settings(request),
             accept_language=accept_language,
         )
-    return model_response(EstimateOut.model_validate(service.estimate_document(priced)))
+    return model_response(EstimateOut.model_validate(pricing.estimate_document(priced)))
 
 
 @router.get("/quotes", response_model=Page[QuoteOut], responses=problem_responses(401))
