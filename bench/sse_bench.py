@@ -14,12 +14,22 @@ the writing transaction, just before it commits, so this is an upper bound on co
 frame's bytes were read by the client. The client runs in this process; the server(s) in others.
 
 PostgreSQL: uses (and resets the events of) STEELYARD_BENCH_PG (or BENCH_PG_URL), default postgresql://postgres@127.0.0.1:5432/test_events.
+
+Harness mode (`make bench` runs it so against the server of the configuration being measured; bench/README.md):
+
+    .venv/bin/python bench/sse_bench.py --base-url http://127.0.0.1:PORT --clients 1000 --duration 5 \
+        --token STAFF_TOKEN --skus SKU1,...,SKU20 --warehouse DUI
+
+connects `--clients` streams (filtered to those SKUs), posts a receipt of one of the SKUs every 0.1 s for
+`--duration` s, and times every delivery from the moment its committing request was sent (an upper bound on
+commit-to-receipt: it includes the POST's own round trip). The last line of stdout is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -264,8 +274,164 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+class Client:
+    """One harness-mode stream: every `stock.changed` it reads, as (event id, sku, receipt time)."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[int, str, float]] = []
+        self.ready = asyncio.Event()
+        self.failed: str | None = None
+
+    async def run(self, host: str, port: int, target: str, stop: asyncio.Event) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError as exc:
+            self.failed = str(exc)
+            self.ready.set()
+            return
+        writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        buf = b""
+        try:
+            await writer.drain()
+            while not stop.is_set():
+                chunk = await reader.read(65536)
+                if not chunk:
+                    break
+                now = time.perf_counter()
+                buf += chunk
+                *blocks, buf = buf.split(b"\n\n")
+                for block in blocks:
+                    self.frame(block, now)
+        except OSError as exc:
+            self.failed = str(exc)
+        finally:
+            self.ready.set()
+            writer.close()
+
+    def frame(self, block: bytes, now: float) -> None:
+        id_, event, data = None, None, b""
+        for line in block.split(b"\n"):
+            line = line.strip(b"\r")
+            if line.startswith(b"id: "):
+                id_ = int(line[4:])
+            elif line.startswith(b"event: "):
+                event = line[7:]
+            elif line.startswith(b"data: "):
+                data = line[6:]
+            elif line.startswith(b"HTTP/1.1 ") and not line.startswith(b"HTTP/1.1 200"):
+                self.failed = line.decode(errors="replace")
+        if event == b"ready":
+            self.ready.set()
+        elif event == b"stock.changed" and id_ is not None:
+            self.got.append((id_, str(json.loads(data)["sku"]), now))
+
+
+async def harness_run(args: argparse.Namespace) -> dict[str, Any]:
+    """Against a running server: `--clients` streams, a receipt every 0.1 s for `--duration` s, every delivery timed."""
+    url = httpx.URL(args.base_url)
+    skus = [s for s in args.skus.split(",") if s]
+    if not skus or not args.warehouse:
+        return {"available": False, "reason": "the catalogue sample has no products or no warehouse"}
+    target = "/api/v1/events?" + "&".join(f"sku={s}" for s in skus)
+    stop = asyncio.Event()
+    clients = [Client() for _ in range(args.clients)]
+    tasks = []
+    for i, c in enumerate(clients):
+        tasks.append(asyncio.create_task(c.run(url.host, url.port or 80, target, stop)))
+        if i % 100 == 99:
+            await asyncio.sleep(0.05)  # a burst of 1,000 connects would overflow the listen backlog
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in clients)), 60)
+    connected = [c for c in clients if c.ready.is_set() and c.failed is None]
+    sent: dict[str, list[float]] = {s: [] for s in skus}
+    posts: list[float] = []
+    headers = {"Authorization": f"Bearer {args.token}"}
+    interval = 0.1
+    async with httpx.AsyncClient(base_url=args.base_url, headers=headers, timeout=30) as client:
+        started = time.perf_counter()
+        i = 0
+        while time.perf_counter() - started < args.duration:
+            await asyncio.sleep(max(0.0, started + i * interval - time.perf_counter()))
+            sku = skus[i % len(skus)]
+            move = {
+                "sku": sku,
+                "warehouse": args.warehouse,
+                "kind": "receipt",
+                "reason": "SSE benchmark",
+                "quantity": {"value": "1", "unit": args.unit_of.get(sku, "kg")},
+            }
+            t0 = time.perf_counter()
+            r = await client.post("/api/v1/stock/movements", json=move)
+            if r.status_code >= 400:
+                raise RuntimeError(f"POST /api/v1/stock/movements answered {r.status_code}: {r.text[:200]}")
+            sent[sku].append(t0)
+            posts.append(time.perf_counter() - t0)
+            i += 1
+        period = time.perf_counter() - started
+    commits = i
+    expected = commits * len(connected)
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline and sum(len(c.got) for c in connected) < expected:
+        await asyncio.sleep(0.05)
+    stop.set()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies = []
+    for c in connected:
+        for _, sku, at in c.got:
+            # The commit an event belongs to: the last receipt of its SKU sent before it arrived. Receipts of one
+            # SKU are len(skus) x 0.1 s apart, far more than any delivery takes, so the match is unambiguous.
+            before = [t for t in sent.get(sku, ()) if t <= at]
+            if before:
+                latencies.append((at - before[-1]) * 1000)
+    if not latencies:
+        return {
+            "clients": args.clients,
+            "connected": len(connected),
+            "commits": commits,
+            "expected": expected,
+            "received": 0,
+            "p50_ms": None,
+            "p99_ms": None,
+            "max_ms": None,
+            "events_per_s": 0.0,
+            "post_p50_ms": round(statistics.median(posts) * 1000, 2) if posts else None,
+        }
+    return {
+        "clients": args.clients,
+        "connected": len(connected),
+        "commits": commits,
+        "expected": expected,
+        "received": len(latencies),
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "max_ms": round(max(latencies), 2),
+        "events_per_s": round(len(latencies) / period, 1),
+        "post_p50_ms": round(statistics.median(posts) * 1000, 2) if posts else None,
+    }
+
+
+def harness_main(args: argparse.Namespace) -> None:
+    skus = [s for s in args.skus.split(",") if s]
+    args.unit_of = {}
+    with httpx.Client(base_url=args.base_url, timeout=30) as c:
+        for sku in skus:  # a receipt is booked in the product's stock unit
+            r = c.get(f"/api/v1/products/{sku}")
+            if r.status_code == 200:
+                args.unit_of[sku] = r.json()["stock_unit"]
+    print(json.dumps(asyncio.run(harness_run(args))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    harness = parser.add_argument_group("harness mode (against a running server; see bench/README.md)")
+    harness.add_argument("--base-url", help="the server to measure (harness mode)")
+    harness.add_argument("--clients", type=int, default=1000)
+    harness.add_argument("--duration", type=float, default=5.0, help="seconds of receipts")
+    harness.add_argument("--token", default="", help="a staff token, to post the receipts")
+    harness.add_argument("--skus", default="", help="comma-separated SKUs the receipts go to")
+    harness.add_argument("--warehouse", default="", help="the warehouse code the receipts go to")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "redis"], default="sqlite")
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--changes", type=int, default=100)
@@ -280,6 +446,9 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    if args.base_url:
+        harness_main(args)
+        return
 
     tmp = tempfile.mkdtemp(prefix="sse-bench-")
     if args.backend == "sqlite":

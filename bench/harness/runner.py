@@ -15,8 +15,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -506,6 +508,8 @@ class Runner:
             rss_worker_mb=rss.peak.worker_mb,
             rss_total_mb=rss.peak.total_mb,
         )
+        if scenario.name.startswith("reserve_"):
+            row["oversold"] = self.oversold(server, cat, scenario)
         if res.requests < MIN_REQUESTS:
             # wrk counts only the requests answered within the period: a stall shows as few requests, not errors.
             row["note"] = f"only {res.requests} requests answered in {res.duration_s:.0f} s: percentiles are rough"
@@ -514,6 +518,21 @@ class Runner:
             f"errors {res.error_count}, RSS/worker {rss.peak.worker_mb:.0f} MB"
         )
         return row
+
+    @staticmethod
+    def oversold(server: servers.Server, cat: Catalogue, scenario: Scenario) -> int | None:
+        """After a reservation rush: how many of the touched stock levels hold more than they have (must be 0)."""
+        skus = [cat.hot_sku] if scenario.name == "reserve_hot" else [str(p["sku"]) for p in cat.products[:50]]
+        over = 0
+        with httpx.Client(base_url=server.base_url, timeout=30) as client:
+            for sku in skus:
+                r = client.get(f"/api/v1/products/{quote(sku, safe='')}/stock")
+                if r.status_code != 200:
+                    return None
+                for level in r.json()["warehouses"]:
+                    if Decimal(level["reserved"]) > Decimal(level["on_hand"]) or Decimal(level["available"]) < 0:
+                        over += 1
+        return over
 
     def speaks_interface(self, plugin: Path) -> bool:
         """Whether the plugin's --help offers the harness's interface (a standalone script may not)."""
@@ -619,6 +638,7 @@ class Runner:
     def execute(self) -> dict[str, Any]:
         p = self.plan
         started_at = datetime.now(UTC)
+        load_before = list(os.getloadavg())
         self.log(f"{p.mode} run: {p.matrix()}")
         for workers in p.workers:
             self.run_baseline(workers)
@@ -656,6 +676,8 @@ class Runner:
                 "machine": mach,
                 "wall_s": wall,
                 "budget_s": p.budget_s,
+                "load_before": load_before,
+                "load_after": list(os.getloadavg()),
                 "notes": "; ".join(notes),
                 "settings": {
                     "threads": p.threads,

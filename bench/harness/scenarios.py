@@ -22,9 +22,10 @@ from urllib.parse import quote, urlencode
 import httpx
 from sqlalchemy import text
 
+from harness.servers import LOAD_TEST_ENV
 from harness.wrk import Call
 from steelyard.db import make_engine
-from steelyard.wire import encode_cursor
+from steelyard.wire import encode_cursor, use_cursor_secret
 
 Kind = Literal["http", "sse", "cold_start", "seed"]
 Auth = Literal["none", "staff", "customer"]
@@ -160,6 +161,18 @@ def quotes(lines: int, count: int = 300) -> Generator:
     return generate
 
 
+def estimates(cat: Catalogue) -> list[Call]:
+    """300 one-line estimates (the product page's estimator): priced with live stock, nothing stored (SPEC §11)."""
+    products = list(cat.products)
+    rng = random.Random(11)
+    calls = []
+    for i in range(300):
+        p = rng.choice(products)
+        line = {"sku": p["sku"], "quantity": quantity_for(p, i)}
+        calls.append(Call("POST", "/api/v1/estimates", _quote_body([line])))
+    return calls
+
+
 def reserve_hot(cat: Catalogue) -> list[Call]:
     """Every request holds 1 kg of the same product: all writers queue on one stock row."""
     line = {"sku": cat.hot_sku, "quantity": {"value": "1", "unit": "kg"}}
@@ -204,6 +217,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("product_read", "Product read", path="/api/v1/products/{sku}", calls=product_reads),
     Scenario("search", "Search query mix", path="/api/v1/search", calls=search_mix),
     Scenario("search_suggest", "Search type-ahead", path="/api/v1/search/suggest", calls=suggest_mix),
+    Scenario("estimate", "Estimate, 1 line, nothing stored", method="POST", path="/api/v1/estimates", calls=estimates),
     Scenario("quote_1", "Quote, 1 line", method="POST", path="/api/v1/quotes", calls=quotes(1)),
     Scenario("quote_20", "Quote, 20 lines", method="POST", path="/api/v1/quotes", calls=quotes(20)),
     Scenario(
@@ -272,6 +286,8 @@ def build_catalogue(base_url: str, db_url: str, size: int, pages: int = 30) -> C
     over the catalogue (so a 100k catalogue is not represented by its first 1,500 SKUs, all aluminium), the
     warehouses, and the stock of a dozen kg-stocked products to pick the hot one."""
     per_page = math.ceil(SAMPLE_SIZE / pages)
+    # Cursors are signed with a key from the server's secret: the bench servers all get the one in LOAD_TEST_ENV.
+    use_cursor_secret(LOAD_TEST_ENV["STEELYARD_SESSION_SECRET"])
     seen: dict[str, dict[str, Any]] = {}
     with httpx.Client(base_url=base_url, timeout=30) as client:
         for i, anchor in enumerate(_anchors(db_url, pages)):

@@ -100,19 +100,37 @@ def test_ratios_are_against_the_baseline_with_the_same_workers() -> None:
 def test_targets_say_met_missed_by_how_much_or_not_measured() -> None:
     rows = [
         _row("baseline", "none", 0, 2, rps=6000.0, p99_ms=10.0),
-        _row("product_read", rps=3300.0, p99_ms=40.0, rss_worker_mb=120.0),
-        _row("quote_1", rps=1500.0, p99_ms=150.0, rss_worker_mb=330.0),
+        _row("product_read", rps=3300.0, p99_ms=25.0, rss_worker_mb=120.0),
+        _row("quote_1", rps=600.0, p99_ms=150.0, rss_worker_mb=330.0),
         _row("search", status="unavailable", note="GET /api/v1/search answers 404"),
+        _row("sse_fanout", kind="sse", p99_ms=61.0),
         _row("product_read", products=1000, rps=9999.0, p99_ms=1.0),  # another size: not judged
     ]
     config, found = report.targets(rows)
     assert config == "sqlite, 100k products, 2 workers"
-    verdicts = {t.name.split(" ")[0]: t.verdict for t in found}
-    assert verdicts["product_read"] == "met"
-    assert verdicts["quote_1"] == "missed: needs 2.0x the req/s"  # 25% of the baseline against 50%
-    assert verdicts["search"].startswith("not measured: not available in this build")
-    assert verdicts["every"] == "missed: 15.0x, over 10x: quote_1"
-    assert verdicts["RSS"] == "missed by 30 MB (10%)"
+    verdicts = {t.name: t.verdict for t in found}
+    assert verdicts["product_read req/s ≥ 50% of the baseline's"] == "met"
+    assert verdicts["product_read p99 ≤ 3x the baseline's"] == "met"  # 2.5x
+    assert verdicts["quote_1 req/s ≥ 20% of the baseline's"] == "missed: needs 2.0x the req/s"  # 10% against 20%
+    assert verdicts["quote_1 p99 ≤ 10x the baseline's"] == "missed: 15.0x"
+    assert verdicts["search req/s ≥ 33% of the baseline's"].startswith("not measured: not available in this build")
+    assert verdicts["estimate req/s ≥ 50% of the baseline's"] == "not measured"
+    assert verdicts["sse_fanout p99 < 50 ms"] == "missed: 1.2x the limit"
+    assert not any(name.startswith("reserve_hot") for name in verdicts)  # judged on PostgreSQL only
+    assert verdicts["RSS < 300 MB per worker"] == "missed by 30 MB (10%)"
+
+
+def test_the_hot_reservation_is_judged_on_postgresql_with_what_was_oversold() -> None:
+    rows = [
+        _row("baseline", "none", 0, 2, rps=6000.0, p99_ms=10.0),
+        _row("reserve_hot", "postgresql", rps=1200.0, p99_ms=90.0, oversold=0),
+    ]
+    _, found = report.targets(rows, db="postgresql")
+    hot = next(t for t in found if t.name.startswith("reserve_hot"))
+    assert (hot.measured, hot.verdict) == ("1,200 req/s; oversold 0", "met")
+    rows[1]["oversold"] = 1
+    _, found = report.targets(rows, db="postgresql")
+    assert next(t for t in found if t.name.startswith("reserve_hot")).verdict == "missed: OVERSOLD"
 
 
 def test_compare_reports_changes_and_availability() -> None:
