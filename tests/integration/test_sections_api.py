@@ -63,6 +63,7 @@ def test_hollow_sections_channels_and_angles_by_designation(client: TestClient, 
         ("ST-CHS", "tube", "CHS 60.3x3.2", "4.51"),  # EN 10210-2 / EN 10220
         ("ST-UPN", "channel", "UPN 100", "10.6"),
         ("ST-L", "angle", "L 50x50x5", "3.77"),  # EN 10056-1
+        ("ST-T", "tee", "T50x50x6", "4.44"),  # EN 10055 table 1: A 5.66 cm2, G 4.44 kg/m
     ]
     for sku, form, profile, published in cases:
         r = client.post(PRODUCTS, json=_steel(sku, form, profile, {"length": "6000"}, stock_unit="m"), headers=staff)

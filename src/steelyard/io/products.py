@@ -32,7 +32,8 @@ from steelyard.units.forms import ALL_DIMENSION_NAMES
 from steelyard.wire import validation_problems
 
 ATTRIBUTE = "attribute:"
-DIMENSIONS = {f"{name}_mm": name for name in ALL_DIMENSION_NAMES}  # every dimension a form takes
+# every dimension a form takes, as `<name>_mm`; a tee's tabulated section area is mm2
+DIMENSIONS = {f"{name}_mm2" if name == "section_area" else f"{name}_mm": name for name in ALL_DIMENSION_NAMES}
 CUTTING = {
     "cutting_kerf_mm": "kerf_mm",
     "cutting_trim_mm": "trim_mm",

@@ -32,7 +32,8 @@ DIMENSION_NAMES: tuple[str, ...] = (
     "height",
 )  # the searchable sizes (a column each in the search index); radii, pitch, slopes and open areas are not
 # the other dimensions some forms take: corner radii and flange slope (sections), bore (hollow bar), thread pitch,
-# raised pattern (chequer plate), open area (expanded and perforated sheet). `flange_slope` and `open_area` are %.
+# raised pattern (chequer plate), open area (expanded and perforated sheet). `flange_slope` and `open_area` are %,
+# `section_area` (a tee's tabulated cross-section) is mm2.
 DETAIL_NAMES: tuple[str, ...] = (
     "inner_diameter",
     "root_radius",
@@ -43,6 +44,7 @@ DETAIL_NAMES: tuple[str, ...] = (
     "pitch",
     "pattern_height",
     "open_area",
+    "section_area",
 )
 ALL_DIMENSION_NAMES: tuple[str, ...] = DIMENSION_NAMES + DETAIL_NAMES
 # radii are optional on every rolled or hollow section: without them a section has the corners its standard
@@ -72,7 +74,8 @@ class FormSpec:
 #   "angle"   L angle: legs `width` and `height` (= width when equal), `thickness`
 #   "ibeam"   I-section `height`, `width` (flange), `thickness` (flange), `wall` (web)
 #   "channel" U channel, dimensions as ibeam, with `flange_slope` (%) for tapered flanges
-#   "tee"     T: flange `width` x `thickness`, `height` overall, `wall` (web, = thickness by default)
+#   "tee"     T: flange `width` x `thickness`, `height` overall, `wall` (web, = thickness by default); an EN 10055
+#             size also carries its table's `section_area` (mm2), which is its weight (the taper is not drawn here)
 #   "hollow"  hollow bar: `outer_diameter`, `inner_diameter`
 #   "thread"  threaded rod: nominal `diameter`, `pitch` (ISO 261 coarse by default)
 #   "tread"   chequer plate: `thickness` (base) plus a raised pattern of `pattern_height`
@@ -104,7 +107,9 @@ FORMS: dict[str, FormSpec] = {
             ("length", *_SECTION_RADII, "flange_slope"),
             "bar",
         ),
-        FormSpec("tee", "tee", ("height", "width", "thickness"), ("wall", "length", *_SECTION_RADII), "bar"),
+        FormSpec(
+            "tee", "tee", ("height", "width", "thickness"), ("wall", "length", *_SECTION_RADII, "section_area"), "bar"
+        ),
         FormSpec("hollow_bar", "hollow", ("outer_diameter", "inner_diameter"), ("length",), "bar"),
         FormSpec("threaded_rod", "thread", ("diameter",), ("pitch", "length"), "rod"),
         FormSpec("chequer_plate", "tread", ("thickness", "width", "length"), ("pattern_height",), "sheet"),
@@ -150,6 +155,8 @@ def _shape_problems(form: str, section: str, dimensions: Mapping[str, Decimal]) 
     problems: list[tuple[str, str]] = []
     if "open_area" in dimensions and dimensions["open_area"] >= 100:
         problems.append(("dimensions_mm.open_area", "the open area is a percentage of the sheet, below 100"))
+    if "section_area" in dimensions and dimensions["section_area"] >= dimensions["height"] * dimensions["width"]:
+        problems.append(("dimensions_mm.section_area", "a tee's section area (mm2) must be less than height x width"))
     if "flange_slope" in dimensions and dimensions["flange_slope"] >= 50:
         problems.append(("dimensions_mm.flange_slope", "the flange slope is a percentage, e.g. 8 for UPN 80-300"))
     if section == "hollow" and dimensions["inner_diameter"] >= dimensions["outer_diameter"]:

@@ -99,7 +99,22 @@ def profiles() -> dict[tuple[str, str], Profile]:
         add(Profile(r["designation"], "angle", "EN 10056-1", _dims(dims), published))
     for r in _rows("hollow.csv"):
         add(_hollow(r["shape"], r["standard"], r["h"], r["b"] or r["h"], r["t"], Decimal(r["mass_kg_m"])))
+    for r in _rows("tees.csv"):
+        area_mm2 = str(Decimal(r["area_cm2"]) * 100)
+        add(_tee(r["h"], r["b"], r["t"], Decimal(r["mass_kg_m"]), area_mm2))
     return found
+
+
+_TEE_RULE = "EN 10055 tee corners: root radius = t, flange toes t/2, web toe t/4 (flange and web taper ignored)"
+_TEE_TABLE = "EN 10055 table area (the standard's tapered flange and web, not drawn here, make it about 1.4 % lighter)"
+
+
+def _tee(h: str, b: str, t: str, published: Decimal | None = None, area_mm2: str = "") -> Profile:
+    """An EN 10055 tee: its table's area where the table has the size, else the corners in proportion to t."""
+    dims = {"height": h, "width": b, "thickness": t, "root_radius": t, "toe_radius": str(Decimal(t) / 2)}
+    if area_mm2:
+        dims["section_area"] = area_mm2
+    return Profile(f"T {h}x{b}x{t}", "tee", "EN 10055", _dims(dims), published, _TEE_TABLE if area_mm2 else _TEE_RULE)
 
 
 _N = r"(\d{1,4}(?:[.,]\d{1,2})?)"
@@ -174,11 +189,8 @@ def find_profile(text: str) -> Profile:
             return _tabled(designation, _standard(code)) or _hollow(
                 "CHS", _standard(code) or COLD_FORMED, d, d, t, None
             )
-        h, b, t = (_num(x) for x in g)  # EN 10055 tee: corners in proportion to the thickness
-        wall = Decimal(t)
-        dims = {"height": h, "width": b, "thickness": t, "root_radius": t, "toe_radius": str(wall / 2)}
-        rule = "EN 10055 tee corners: root radius = t, flange toes t/2, web toe t/4 (flange and web taper ignored)"
-        return Profile(f"T {h}x{b}x{t}", "tee", "EN 10055", _dims(dims), None, rule)
+        h, b, t = (_num(x) for x in g)
+        return _tabled(f"T {h}x{b}x{t}", "EN 10055") or _tee(h, b, t)
     raise _bad(
         text,
         "not a designation this server knows; write it as the trade does, e.g. IPE 200, HEA 100, HE 100 A, UPN 100, "

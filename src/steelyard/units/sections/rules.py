@@ -45,6 +45,8 @@ def pitch_of(dims: Mapping[str, Decimal]) -> Decimal:
 
 def area_mm2(section: str, d: Mapping[str, Decimal]) -> Decimal:
     """Cross-section (mm2) of a section, its corners included."""
+    if "section_area" in d:  # the standard's tabulated area, where its drawing (tapers) is not modelled here
+        return d["section_area"]
     if section == "ibeam":
         return geometry.i_section(d)
     if section == "channel":
