@@ -230,6 +230,7 @@ def routers() -> list[APIRouter]:
     from steelyard.inventory.api import lots_router
     from steelyard.inventory.api import router as inventory
     from steelyard.io.api import router as imports
+    from steelyard.market.api import router as market
     from steelyard.ops.api import metrics_router
     from steelyard.quotes.api import router as quotes
     from steelyard.search.api import router as search
@@ -246,6 +247,7 @@ def routers() -> list[APIRouter]:
         inventory,
         imports,
         lots_router,
+        market,
         events,
         webhooks,
         search,

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 import typer
 
 from steelyard.config import get_settings
+from steelyard.market.cli import indices_app
 
 app = typer.Typer(help="Steelyard: the back end for raw-materials suppliers.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(indices_app, name="indices")
 
 
 @app.command()

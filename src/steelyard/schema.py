@@ -12,6 +12,7 @@ from steelyard.catalog import tables as catalog_tables
 from steelyard.db import metadata
 from steelyard.events import tables as event_tables
 from steelyard.inventory import tables as inventory_tables
+from steelyard.market import tables as market_tables
 from steelyard.quotes import tables as quote_tables
 from steelyard.search import tables as search_tables
 from steelyard.webhooks import tables as webhook_tables
@@ -23,6 +24,7 @@ __all__ = [
     "catalog_tables",
     "event_tables",
     "inventory_tables",
+    "market_tables",
     "metadata",
     "quote_tables",
     "search_tables",

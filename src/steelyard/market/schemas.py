@@ -1,0 +1,92 @@
+"""Wire shapes of market indices and price rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from steelyard.access.schemas import CurrencyCode
+from steelyard.market.model import Period
+from steelyard.pricing.surcharges import Basis, ExtraKind
+from steelyard.wire import DecimalIn, DecimalOut
+
+
+class IndexIn(BaseModel):
+    """An index: what one value is (currency per unit of mass) and how often it is published."""
+
+    model_config = ConfigDict(extra="forbid")
+    unit: str = Field(min_length=1, max_length=32, description="the mass unit a value is per", examples=["t"])
+    currency: CurrencyCode = Field(description="a currency of the rate table", examples=["USD"])
+    period: Period = Field(description="day: a value per trading day; month: a value per month, dated the 1st")
+    description: str = Field("", max_length=200, examples=["LME copper grade A, cash settlement"])
+
+
+class IndexValueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date = Field(description="effective from this day (a monthly index: the month's first day)")
+    value: DecimalIn = Field(description="in the index's currency per its unit, above zero", examples=["9512.5"])
+
+
+class IndexValueOut(BaseModel):
+    date: dt.date
+    value: DecimalOut
+    converted: DecimalOut | None = Field(
+        None, description="the value in the `currency` asked for, through the rate table (6 decimals, half-up)"
+    )
+
+
+class IndexOut(BaseModel):
+    name: str
+    unit: str
+    currency: str
+    period: Period
+    description: str
+    latest: IndexValueOut | None = Field(description="the newest value")
+    converted_currency: str | None = Field(None, description="the currency of `converted`, when one was asked for")
+    values: list[IndexValueOut] = Field(default_factory=list, description="the series, oldest first")
+
+
+class PostedOut(BaseModel):
+    name: str
+    date: dt.date
+    value: DecimalOut
+    replaced: DecimalOut | None = Field(None, description="the value this one corrected (same date), if any")
+
+
+class SurchargeRuleIO(BaseModel):
+    """`max(0, index value - reference) x share`, per unit of the goods' weight; see docs/market.md."""
+
+    model_config = ConfigDict(extra="forbid")
+    index: str = Field(min_length=1, max_length=32, examples=["LME-CU"])
+    share: DecimalIn = Field(description="the mass fraction of the metal (x any loss factor)", examples=["0.58"])
+    reference: DecimalIn = Field(
+        description="the index value the base price already contains (index currency per index unit)", examples=["0"]
+    )
+    per: str = Field("kg", min_length=1, max_length=32, description="the mass unit the line states the rate per")
+    basis: Basis = Field(
+        "order_date", description="order_date: the value in force that day; period_average: the previous month's mean"
+    )
+
+
+class ExtraRuleIO(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: ExtraKind = Field(description="finish: the product's `finish` attribute; certificate: the line asks one")
+    value: str | None = Field(
+        None, max_length=40, description="which finish or certificate (3.1); null: any", examples=["polished"]
+    )
+    amount: DecimalIn = Field(description="in the rule's currency per `per`", examples=["0.35"])
+    per: str = Field("line", min_length=1, max_length=32, description="'line', or a unit of mass")
+
+
+class PriceRuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    currency: CurrencyCode = Field("EUR", description="the currency of the extras' amounts")
+    surcharges: list[SurchargeRuleIO] = Field(default_factory=list, max_length=8)
+    extras: list[ExtraRuleIO] = Field(default_factory=list, max_length=16)
+
+
+class PriceRuleOut(PriceRuleIn):
+    scope: Literal["product", "grade", "family"]
+    key: str
