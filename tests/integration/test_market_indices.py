@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-I = "/api/v1/indices"
+IX = "/api/v1/indices"
 
 
 def define(client: TestClient, staff: dict[str, str], name: str, unit: str, currency: str, period: str) -> None:
-    r = client.put(f"{I}/{name}", json={"unit": unit, "currency": currency, "period": period}, headers=staff)
+    r = client.put(f"{IX}/{name}", json={"unit": unit, "currency": currency, "period": period}, headers=staff)
     assert r.status_code in (200, 201), r.text
 
 
@@ -34,18 +34,18 @@ def copper(client: TestClient, staff: dict[str, str], usd: None) -> None:
 
 def test_define_post_and_read_a_series(client: TestClient, staff: dict[str, str], copper: None) -> None:
     again = client.put(
-        f"{I}/LME-CU",
+        f"{IX}/LME-CU",
         json={"unit": "tonne", "currency": "USD", "period": "day", "description": "LME copper grade A"},
         headers=staff,
     )
     assert again.status_code == 200 and again.json()["unit"] == "t"  # the alias is read as the canonical unit
     for day, value in (("2026-11-02", "9500"), ("2026-11-03", "9612.25"), ("2026-11-04", "9720")):
-        r = client.post(f"{I}/LME-CU/values", json={"date": day, "value": value}, headers=staff)
+        r = client.post(f"{IX}/LME-CU/values", json={"date": day, "value": value}, headers=staff)
         assert r.status_code == 201, r.text
         assert r.json()["replaced"] is None
-    corrected = client.post(f"{I}/LME-CU/values", json={"date": "2026-11-03", "value": "9612.5"}, headers=staff)
+    corrected = client.post(f"{IX}/LME-CU/values", json={"date": "2026-11-03", "value": "9612.5"}, headers=staff)
     assert corrected.status_code == 200 and corrected.json()["replaced"] == "9612.25"
-    index = client.get(f"{I}/LME-CU").json()  # anyone reads it
+    index = client.get(f"{IX}/LME-CU").json()  # anyone reads it
     assert index["description"] == "LME copper grade A"
     assert [(v["date"], v["value"]) for v in index["values"]] == [
         ("2026-11-02", "9500"),
@@ -53,18 +53,18 @@ def test_define_post_and_read_a_series(client: TestClient, staff: dict[str, str]
         ("2026-11-04", "9720"),
     ]
     assert index["latest"]["date"] == "2026-11-04"
-    window = client.get(f"{I}/LME-CU", params={"from": "2026-11-03", "to": "2026-11-03"}).json()
+    window = client.get(f"{IX}/LME-CU", params={"from": "2026-11-03", "to": "2026-11-03"}).json()
     assert [v["date"] for v in window["values"]] == ["2026-11-03"]
     # Through the rate table (1 EUR = 1.08 USD): 9720 / 1.08 = 9000, 9500 / 1.08 = 8796.296296 (6 places, half-up)
-    euros = client.get(f"{I}/LME-CU", params={"currency": "EUR"}).json()
+    euros = client.get(f"{IX}/LME-CU", params={"currency": "EUR"}).json()
     assert euros["converted_currency"] == "EUR"
     assert [v["converted"] for v in euros["values"]] == ["8796.296296", "8900.462963", "9000"]
-    listed = client.get(I).json()["items"]
+    listed = client.get(IX).json()["items"]
     assert [(i["name"], i["latest"]["value"]) for i in listed] == [("LME-CU", "9720")]
 
 
 def _series(client: TestClient, name: str) -> list[tuple[str, str]]:
-    return [(v["date"], v["value"]) for v in client.get(f"{I}/{name}").json()["values"]]
+    return [(v["date"], v["value"]) for v in client.get(f"{IX}/{name}").json()["values"]]
 
 
 @pytest.mark.parametrize(
@@ -87,8 +87,8 @@ def _series(client: TestClient, name: str) -> list[tuple[str, str]]:
 def test_a_bad_value_or_date_is_a_422_and_changes_nothing(
     client: TestClient, staff: dict[str, str], copper: None, body: dict[str, object], field: str, words: str
 ) -> None:
-    assert client.post(f"{I}/LME-CU/values", json={"date": "2026-11-02", "value": "9500"}, headers=staff).is_success
-    r = client.post(f"{I}/LME-CU/values", json=body, headers=staff)
+    assert client.post(f"{IX}/LME-CU/values", json={"date": "2026-11-02", "value": "9500"}, headers=staff).is_success
+    r = client.post(f"{IX}/LME-CU/values", json=body, headers=staff)
     assert r.status_code == 422, r.text
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()
@@ -101,32 +101,32 @@ def test_a_monthly_index_is_dated_on_the_first_and_named_errors_are_clear(
     client: TestClient, staff: dict[str, str], usd: None, customer: dict[str, str]
 ) -> None:
     define(client, staff, "ALLOY-1.4301", "t", "EUR", "month")
-    r = client.post(f"{I}/ALLOY-1.4301/values", json={"date": "2026-11-15", "value": "2150"}, headers=staff)
+    r = client.post(f"{IX}/ALLOY-1.4301/values", json={"date": "2026-11-15", "value": "2150"}, headers=staff)
     assert r.status_code == 422 and "2026-11-01" in r.json()["detail"]
     assert client.post(
-        f"{I}/ALLOY-1.4301/values", json={"date": "2026-11-01", "value": "2150"}, headers=staff
+        f"{IX}/ALLOY-1.4301/values", json={"date": "2026-11-01", "value": "2150"}, headers=staff
     ).is_success
     # unknown index, a name that is not one, a unit that is no mass, a currency without a rate
     assert (
-        client.post(f"{I}/LME-NI/values", json={"date": "2026-11-02", "value": "1"}, headers=staff).status_code == 404
+        client.post(f"{IX}/LME-NI/values", json={"date": "2026-11-02", "value": "1"}, headers=staff).status_code == 404
     )
-    assert client.get(f"{I}/LME-NI").status_code == 404
-    assert client.get(f"{I}/lme cu").status_code == 422
-    bad_unit = client.put(f"{I}/LME-AL", json={"unit": "m", "currency": "USD", "period": "day"}, headers=staff)
+    assert client.get(f"{IX}/LME-NI").status_code == 404
+    assert client.get(f"{IX}/lme cu").status_code == 422
+    bad_unit = client.put(f"{IX}/LME-AL", json={"unit": "m", "currency": "USD", "period": "day"}, headers=staff)
     assert bad_unit.status_code == 422 and "unit of mass" in bad_unit.json()["detail"]
-    no_rate = client.put(f"{I}/LME-AL", json={"unit": "t", "currency": "XYZ", "period": "day"}, headers=staff)
+    no_rate = client.put(f"{IX}/LME-AL", json={"unit": "t", "currency": "XYZ", "period": "day"}, headers=staff)
     assert no_rate.status_code == 422 and "XYZ" in no_rate.json()["detail"]
-    bad_period = client.put(f"{I}/LME-AL", json={"unit": "t", "currency": "USD", "period": "week"}, headers=staff)
+    bad_period = client.put(f"{IX}/LME-AL", json={"unit": "t", "currency": "USD", "period": "week"}, headers=staff)
     assert bad_period.status_code == 422
-    assert client.get(f"{I}/LME-AL").status_code == 404  # none of those defined it
+    assert client.get(f"{IX}/LME-AL").status_code == 404  # none of those defined it
     # an index with values keeps its unit, currency and period: its history would be misread
-    moved = client.put(f"{I}/ALLOY-1.4301", json={"unit": "kg", "currency": "EUR", "period": "month"}, headers=staff)
+    moved = client.put(f"{IX}/ALLOY-1.4301", json={"unit": "kg", "currency": "EUR", "period": "month"}, headers=staff)
     assert moved.status_code == 409 and "unit t -> kg" in moved.json()["detail"]
-    assert client.get(f"{I}/ALLOY-1.4301").json()["unit"] == "t"
+    assert client.get(f"{IX}/ALLOY-1.4301").json()["unit"] == "t"
     # only staff post
     body = {"date": "2026-11-01", "value": "1"}
-    assert client.post(f"{I}/ALLOY-1.4301/values", json=body).status_code == 401
-    assert client.post(f"{I}/ALLOY-1.4301/values", json=body, headers=customer).status_code == 403
+    assert client.post(f"{IX}/ALLOY-1.4301/values", json=body).status_code == 401
+    assert client.post(f"{IX}/ALLOY-1.4301/values", json=body, headers=customer).status_code == 403
     assert _series(client, "ALLOY-1.4301") == [("2026-11-01", "2150")]
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from steelyard.access.schemas import CurrencyCode
 from steelyard.market.model import Period
 from steelyard.pricing.surcharges import Basis, ExtraKind
-from steelyard.wire import DecimalIn, DecimalOut
+from steelyard.wire import DecimalIn, DecimalOut, Money
 
 
 class IndexIn(BaseModel):
@@ -90,3 +90,36 @@ class PriceRuleIn(BaseModel):
 class PriceRuleOut(PriceRuleIn):
     scope: Literal["product", "grade", "family"]
     key: str
+
+
+_READS_LINES = ConfigDict(from_attributes=True)
+
+
+class SurchargeOut(BaseModel):
+    """A metal surcharge on a line: the index figure it used and what it came to (docs/market.md)."""
+
+    model_config = _READS_LINES
+    index: str
+    value: DecimalOut = Field(description="the index value used (period_average: the month's mean, 6 decimals)")
+    date: dt.date = Field(description="order_date: the value's effective date; period_average: the month's first day")
+    basis: Basis
+    count: int = Field(description="how many values the figure is (the average's count; 1 for order_date)")
+    until: dt.date | None = Field(None, description="period_average: the last day of the averaged month")
+    index_currency: str
+    index_unit: str
+    reference: DecimalOut
+    share: DecimalOut
+    rate: Money = Field(description="max(0, value - reference) x share, in the quote currency per `per` (4 places)")
+    per: str
+    quantity: DecimalOut = Field(description="the goods' weight in `per`")
+    amount: Money = Field(description="quantity x rate, in the quote currency, rounded half-up to its minor unit")
+
+
+class ExtraOut(BaseModel):
+    model_config = _READS_LINES
+    kind: str
+    value: str | None
+    unit_amount: Money
+    per: str
+    count: DecimalOut
+    amount: Money

@@ -88,7 +88,9 @@ def create_quote(
     return model_response(QuoteOut.model_validate(quote), status.HTTP_201_CREATED)
 
 
-@router.post("/estimates", response_model=EstimateOut, responses=problem_responses(401), openapi_extra=ANONYMOUS_TOO)
+@router.post(
+    "/estimates", response_model=EstimateOut, responses=problem_responses(401, 409), openapi_extra=ANONYMOUS_TOO
+)
 def estimate(
     body: EstimateIn, request: Request, db: DbDep, principal: MaybePrincipal, accept_language: AcceptLanguage = None
 ) -> Response:

@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 from steelyard.cutting import CutPlan, PartSpec
 from steelyard.inventory.model import Requirements
 from steelyard.pricing import Cut, Fee
+from steelyard.pricing.surcharges import Extra, Surcharge
 from steelyard.units.quantity import Quantity
 
 StockStatus = Literal["in_stock", "partial", "backorder"]
@@ -118,6 +119,11 @@ class QuoteLine:
     held: Quantity | None = None  # what a reserving quote holds (stock unit)
     holds: tuple[HoldPart, ...] = ()
     requirements: Requirements | None = None  # what the lots must meet (certificate, single heat)
+    # Market prices (steelyard.market): the subtotal before them, and each surcharge and extra, with the index
+    # figures used; subtotal = base + their amounts. Absent (None, empty) on lines without a price rule.
+    base: Decimal | None = None
+    surcharges: tuple[Surcharge, ...] = ()
+    extras: tuple[Extra, ...] = ()
 
 
 _STORED = TypeAdapter(list[QuoteLine])

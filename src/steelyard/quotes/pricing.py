@@ -22,6 +22,7 @@ from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.inventory.lots import available_lots
 from steelyard.inventory.model import LotStock, Requirements, shortfall, usable
+from steelyard.market.quoting import with_market_prices
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals, shared_tier_bases
 from steelyard.pricing.base import in_unit
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
@@ -327,6 +328,7 @@ def price_quote(
         price(i, bases[line.sku], tuple(n + 1 for n in shared[line.sku]))[0] if line.sku in shared else first[i][0]
         for i, line in enumerate(lines)
     )
+    priced = with_market_prices(conn, priced, products, currency=terms.currency, currencies=currencies)
     totals = quote_totals([line.subtotal for line in priced], terms.tax_rate, currencies[terms.currency].minor_units)
     return PricedQuote(terms, priced, totals.subtotal, totals.tax, totals.total)
 

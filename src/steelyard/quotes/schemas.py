@@ -13,6 +13,7 @@ from steelyard.catalog.schemas import Sku
 from steelyard.cutting import MAX_PARTS, PartSpec
 from steelyard.inventory.model import Requirements
 from steelyard.inventory.schemas import CertificateType
+from steelyard.market.schemas import ExtraOut, SurchargeOut
 from steelyard.pricing import Cut
 from steelyard.quotes.lines import LineRequest
 from steelyard.wire import BoolIn, DecimalIn, DecimalOut, IntIn, Money, QuantityIn, QuantityOut
@@ -289,6 +290,11 @@ class EstimateLineOut(BaseModel):
     cut_plan: CutPlanOut | None = Field(None, description="cut lines: the plan that decides the stock taken")
     availability: AvailabilityOut
     requirements: RequirementsOut | None = None
+    base: Money | None = Field(
+        None, description="with a price rule: the subtotal before surcharges and extras (subtotal = base + them)"
+    )
+    surcharges: list[SurchargeOut] = Field(default_factory=list, description="metal surcharges (docs/market.md)")
+    extras: list[ExtraOut] = Field(default_factory=list, description="finish and certificate extras")
 
 
 class QuoteLineOut(EstimateLineOut):

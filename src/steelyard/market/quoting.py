@@ -1,0 +1,163 @@
+"""The market part of a quote's lines: each line of a product with a price rule gets its surcharges (from the index
+values of the order date, or the previous month's average) and its extras, and its subtotal grows by them.
+
+Called once per quote or estimate by quotes.service.price_quote, after the base prices; a quote whose products have
+no rule costs one query. The figures used are stored on the quote's lines, so a stored quote keeps them until it
+expires, whatever is posted later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, select
+
+from steelyard.catalog.repository import StoredProduct
+from steelyard.errors import Conflict
+from steelyard.market.model import MarketIndex, average, previous_month, value_on
+from steelyard.market.rulebook import PriceRule
+from steelyard.market.rules import rules_for
+from steelyard.market.service import series
+from steelyard.market.tables import market_indices
+from steelyard.pricing.surcharges import IndexFigure, extras, market_total, surcharges
+from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
+from steelyard.quotes.lines import QuoteLine
+
+
+class PriceUnavailable(Conflict):
+    """A product follows an index that has no value to price it with (staff must post one)."""
+
+    title = "Price unavailable"
+    slug = "price-unavailable"
+
+
+def _indices(conn: Connection, names: Iterable[str]) -> dict[str, MarketIndex]:
+    rows = conn.execute(select(market_indices).where(market_indices.c.name.in_(sorted(set(names)))))
+    return {
+        r.name: MarketIndex(name=r.name, unit=r.unit, currency=r.currency, period=r.period, description=r.description)
+        for r in rows
+    }
+
+
+def figures_for(
+    conn: Connection, wanted: Iterable[tuple[str, str]], *, today: date, sku_of: Mapping[str, str]
+) -> dict[tuple[str, str], IndexFigure]:
+    """The figure of each (index, basis) on `today`; PriceUnavailable names the first that has none."""
+    pairs = sorted(set(wanted))
+    indices = _indices(conn, (name for name, _ in pairs))
+    found: dict[tuple[str, str], IndexFigure] = {}
+    first, last = previous_month(today)
+    for name, basis in pairs:
+        index = indices.get(name)
+        where = f"the price of {sku_of[name]}"
+        if index is None:
+            raise PriceUnavailable(f"{where} follows {name}, which is not defined; staff define it")
+        if basis == "order_date":
+            values = series(conn, name, end=today, limit=1)
+            point = value_on(values, today)
+            if point is None:
+                raise PriceUnavailable(
+                    f"{where} follows {name}, which has no value on or before {today}; staff post one with "
+                    f"POST /api/v1/indices/{name}/values"
+                )
+            found[(name, basis)] = IndexFigure(
+                index=name,
+                value=point.value,
+                date=point.date,
+                currency=index.currency,
+                unit=index.unit,
+                basis="order_date",
+            )
+        else:
+            values = series(conn, name, start=first, end=last)
+            if not values:
+                raise PriceUnavailable(
+                    f"{where} follows the {first:%B %Y} average of {name}, which has no values from {first} to {last}; "
+                    f"staff post them with POST /api/v1/indices/{name}/values"
+                )
+            found[(name, basis)] = IndexFigure(
+                index=name,
+                value=average(values),
+                date=first,
+                currency=index.currency,
+                unit=index.unit,
+                basis="period_average",
+                count=len(values),
+                until=last,
+            )
+    return found
+
+
+def with_market_prices(
+    conn: Connection,
+    lines: Sequence[QuoteLine],
+    products: Mapping[str, StoredProduct],
+    *,
+    currency: str,
+    currencies: Mapping[str, Currency],
+    today: date | None = None,
+) -> tuple[QuoteLine, ...]:
+    """`lines` with the surcharges and extras of their products' price rules added (the others unchanged)."""
+    chosen = rules_for(conn, (products[line.sku].product for line in lines))
+    if not chosen:
+        return tuple(lines)
+    day = today or datetime.now(UTC).date()
+    sku_of = {s.index: sku for sku, rule in chosen.items() for s in rule.surcharges}
+    figures = figures_for(
+        conn, ((s.index, s.basis) for rule in chosen.values() for s in rule.surcharges), today=day, sku_of=sku_of
+    )
+    codes = {currency} | {f.currency for f in figures.values()} | {r.currency for r in chosen.values()}
+    rates = dict(currencies)
+    missing = codes - set(rates)
+    if missing:
+        rates.update(require_currencies(conn, missing))
+    quote_currency = rates[currency]
+    return tuple(
+        line
+        if line.sku not in chosen
+        else _priced(line, chosen[line.sku], products[line.sku], figures, rates, quote_currency)
+        for line in lines
+    )
+
+
+def _priced(
+    line: QuoteLine,
+    rule: PriceRule,
+    stored: StoredProduct,
+    figures: Mapping[tuple[str, str], IndexFigure],
+    rates: Mapping[str, Currency],
+    quote_currency: Currency,
+) -> QuoteLine:
+    weight = line.stock_weight_kg if line.stock_weight_kg is not None else line.weight_kg
+    if weight is None and rule.surcharges:
+        raise PriceUnavailable(
+            f"the price of {line.sku} has a metal surcharge, charged on its weight, but its weight is unknown; "
+            "staff give the product a density"
+        )
+    found = (
+        surcharges(
+            rule.surcharges,
+            {s.index: figures[(s.index, s.basis)] for s in rule.surcharges},
+            weight_kg=weight or Decimal(0),
+            fx=lambda code: fx_rate(rates[code], quote_currency),
+            minor_units=quote_currency.minor_units,
+        )
+        if rule.surcharges
+        else ()
+    )
+    added = extras(
+        rule.extras,
+        finish=stored.product.attributes.get("finish"),
+        certificate=None if line.requirements is None else line.requirements.certificate,
+        weight_kg=weight,
+        fx=fx_rate(rates[rule.currency], quote_currency),
+        minor_units=quote_currency.minor_units,
+    )
+    if not found and not added:
+        return line
+    return replace(
+        line, base=line.subtotal, surcharges=found, extras=added, subtotal=line.subtotal + market_total(found, added)
+    )
