@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,8 @@ def running_server(
         "STEELYARD_DB_POOL_SIZE": "8",
         "STEELYARD_DB_MAX_OVERFLOW": "8",
         "STEELYARD_SESSION_SECRET": UNLIMITED["STEELYARD_SESSION_SECRET"],
+        # Uploads (certificates) of a test server go to a folder of their own, never into the working tree.
+        "STEELYARD_FILES_DIR": tempfile.mkdtemp(prefix="steelyard-files-"),
         **(env or {}),
     }
     process = subprocess.Popen(

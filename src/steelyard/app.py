@@ -25,6 +25,7 @@ from steelyard.api import problem as api_problem
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
+from steelyard.inventory.filestore import file_store
 from steelyard.methods import guard_literal_paths, method_not_allowed_headers
 from steelyard.ops import metrics
 from steelyard.ops.guard import BodyTooLarge, ClientRates, GuardMiddleware, make_storage, too_large
@@ -155,6 +156,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     use_cursor_secret((settings.cursor_secret or settings.session_secret).get_secret_value())
     app.state.db = db
+    app.state.file_store = file_store(
+        folder=settings.files_dir,
+        s3_bucket=settings.files_s3_bucket,
+        s3_endpoint_url=settings.files_s3_endpoint_url,
+        s3_region=settings.files_s3_region,
+    )
     install_error_handlers(app)
     app.add_middleware(
         SessionMiddleware,  # the /staff pages' sign-in; see docs/web.md
@@ -178,7 +185,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rates=rates,
         in_flight=ClientSlots(settings.requests_per_client),
         body_limit=settings.body_limit_bytes,
-        body_limits={"/api/v1/imports": settings.import_max_bytes},  # streamed to disk by the route, capped there
+        body_limits={
+            "/api/v1/imports": settings.import_max_bytes,  # streamed to disk by the route, capped there
+            "/api/v1/lots": settings.certificate_max_bytes,  # certificate PDFs; the route checks the size again
+            "/staff/lots": settings.certificate_max_bytes,  # the staff page's upload form
+        },
     )
     # Outermost, so its latency covers the session middleware too and every answer carries the request id.
     app.add_middleware(RequestMiddleware, access_log_enabled=settings.access_log)
@@ -229,10 +240,12 @@ def routers() -> list[APIRouter]:
     from steelyard.events.api import router as events
     from steelyard.inventory.api import lots_router
     from steelyard.inventory.api import router as inventory
+    from steelyard.inventory.certificates_api import router as certificates
     from steelyard.io.api import router as imports
     from steelyard.market.api import router as market
     from steelyard.ops.api import metrics_router
     from steelyard.quotes.api import router as quotes
+    from steelyard.quotes.certificates_api import router as order_certificates
     from steelyard.search.api import router as search
     from steelyard.web.pages import router as pages
     from steelyard.webhooks.api import router as webhooks
@@ -248,6 +261,8 @@ def routers() -> list[APIRouter]:
         imports,
         lots_router,
         market,
+        certificates,
+        order_certificates,
         events,
         webhooks,
         search,

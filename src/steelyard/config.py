@@ -112,6 +112,17 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(
         128 * 1024 * 1024, gt=0, description="largest file POST /api/v1/imports and the staff page accept (413 past it)"
     )
+    files_dir: str = Field(
+        "./steelyard-files", max_length=1000, description="folder the file store keeps uploads in (certificates)"
+    )
+    files_s3_bucket: str | None = Field(
+        None, max_length=63, description="keep uploads in this S3-compatible bucket instead of files_dir"
+    )
+    files_s3_endpoint_url: str | None = Field(None, description="the S3-compatible service (MinIO, Ceph); none: AWS")
+    files_s3_region: str | None = Field(None, max_length=40)
+    certificate_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024, description="largest certificate PDF accepted (413 past it)"
+    )
     import_max_expanded_bytes: int = Field(
         1024 * 1024 * 1024, gt=0, description="how far an uploaded XLSX workbook may unpack (zip bombs stop here)"
     )
