@@ -237,6 +237,7 @@ def routers() -> list[APIRouter]:
     from steelyard.access.api import router as accounts
     from steelyard.access.tokens_api import router as tokens
     from steelyard.catalog.api import router as catalogue
+    from steelyard.charges.api import router as charges
     from steelyard.events.api import router as events
     from steelyard.inventory.api import lots_router
     from steelyard.inventory.api import router as inventory
@@ -257,6 +258,7 @@ def routers() -> list[APIRouter]:
         accounts,
         tokens,
         quotes,
+        charges,
         inventory,
         imports,
         lots_router,

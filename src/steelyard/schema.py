@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from steelyard.access import tables as access_tables
 from steelyard.catalog import tables as catalog_tables
+from steelyard.charges import tables as charge_tables
 from steelyard.db import metadata
 from steelyard.events import tables as event_tables
 from steelyard.inventory import tables as inventory_tables
@@ -22,6 +23,7 @@ __all__ = [
     "UNMANAGED_PREFIXES",
     "access_tables",
     "catalog_tables",
+    "charge_tables",
     "event_tables",
     "inventory_tables",
     "market_tables",

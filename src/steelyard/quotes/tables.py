@@ -50,6 +50,8 @@ quotes = Table(
     # When a reserving quote's holds lapse (STEELYARD_HOLD_MINUTES, before valid_until); null if it holds nothing.
     Column("held_until", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("charges", JSON, nullable=True),  # order charges as answered (steelyard.charges); null: none
+    Column("freight", JSON, nullable=True),  # the freight estimate as answered; null: none
     Index("ix_quotes_account_id_valid_until", "account_id", "valid_until"),  # the sweeper finds expired anonymous ones
 )
 

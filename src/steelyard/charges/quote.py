@@ -1,0 +1,86 @@
+"""What a quote carries besides its lines: order charges and a freight estimate (reads the rules, pure otherwise).
+
+`quote_extras` is the one hook the quote pricing calls, once its lines are priced: it reads the rules in force,
+describes the consignment (each line's delivered weight and longest piece) and asks the pure rules in
+steelyard.pricing.charges and steelyard.pricing.freight. Money comes back in the quote currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from steelyard.charges import service
+from steelyard.pricing.charges import OrderCharge, order_charges
+from steelyard.pricing.freight import FreightEstimate, ShipLine, estimate_freight
+from steelyard.quotes.currencies import Currency, fx_rate, get_currencies
+from steelyard.quotes.lines import QuoteLine
+
+SHEET_FORMS = frozenset({"sheet", "plate", "coil", "foil", "strip"})
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    charges: tuple[OrderCharge, ...]
+    freight: FreightEstimate | None  # None: staff have set no freight rule
+
+    @property
+    def amounts(self) -> list[Decimal]:
+        """What the extras add to the quote's subtotal (a freight with no rule adds nothing: quoted separately)."""
+        found = [c.amount for c in self.charges]
+        if self.freight is not None and self.freight.amount is not None:
+            found.append(self.freight.amount)
+        return found
+
+
+def _longest(line: QuoteLine, dimensions: Mapping[str, Decimal]) -> Decimal | None:
+    """The longest piece the line delivers: its cut parts, else the product's own pieces (None: not known)."""
+    if line.cuts:
+        return max(max(p.length_mm, p.width_mm or Decimal(0)) for p in line.cuts)
+    if line.cut is not None:
+        return max(line.cut.length_mm, line.cut.width_mm or Decimal(0))
+    sizes = [dimensions[k] for k in ("length", "width") if k in dimensions]
+    return max(sizes) if "length" in dimensions else None
+
+
+def ship_line(line: QuoteLine, dimensions: Mapping[str, Decimal]) -> ShipLine:
+    """A line as freight sees it; only a line not already cut to size could be cut shorter for the carrier."""
+    cut_to_size = bool(line.cuts) or line.cut is not None
+    return ShipLine(
+        line=line.line,
+        weight_kg=line.weight_kg,
+        longest_mm=_longest(line, dimensions),
+        can_cut=not cut_to_size and "length" in dimensions,
+    )
+
+
+def quote_extras(
+    conn: Connection,
+    *,
+    lines: Sequence[QuoteLine],
+    dimensions: Mapping[int, Mapping[str, Decimal]],
+    account_id: int | None,
+    currency: Currency,
+    country: str,
+) -> Extras:
+    """The order charges and the freight estimate of priced `lines` (`dimensions` by product id)."""
+    charge_rules = service.list_charges(conn, account_id=account_id, every=False)
+    freight_rules = service.list_freight_rules(conn)
+    if not charge_rules and not freight_rules:
+        return Extras((), None)
+    codes = {r.currency for r in charge_rules} | {r.currency for r in freight_rules} | {currency.code}
+    known = get_currencies(conn, codes)
+    rates = {code: fx_rate(found, currency) for code, found in known.items()}
+    goods = sum((line.subtotal for line in lines), Decimal(0))
+    code, places = currency.code, currency.minor_units
+    charges = order_charges(goods, charge_rules, account_id=account_id, currency=code, minor_units=places, rates=rates)
+    freight = None
+    if freight_rules:
+        consignment = [ship_line(line, dimensions.get(line.product_id, {})) for line in lines]
+        freight = estimate_freight(
+            consignment, country=country, rules=freight_rules, currency=code, minor_units=places, rates=rates
+        )
+    return Extras(charges, freight)
