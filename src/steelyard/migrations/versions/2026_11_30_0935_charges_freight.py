@@ -1,7 +1,7 @@
 """order charges and freight: staff's rule tables, and what a stored quote carries of them
 
-Revision ID: 20261130_0930
-Revises: 20261130_0715
+Revision ID: 20261130_0935
+Revises: 20261130_0930
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "20261130_0930"
-down_revision = "20261130_0715"
+revision = "20261130_0935"
+down_revision = "20261130_0930"
 branch_labels = None
 depends_on = None
 
