@@ -51,9 +51,10 @@ FUZZ_MINUTES ?= 10
 fuzz: install ## schemathesis, every check and phase, random, $(FUZZ_MINUTES) min on a demo SQLite server (FUZZ_DB=url for another database); not part of `make test`
 	$(BIN)/python tests/fuzzing.py --minutes $(FUZZ_MINUTES) $(if $(FUZZ_DB),--database-url $(FUZZ_DB))
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the import contract (lint-imports: pyproject.toml [tool.importlinter])
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: install ## apply ruff's fixes
 	$(BIN)/ruff check --fix src tests bench

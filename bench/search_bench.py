@@ -40,9 +40,9 @@ from urllib.parse import urlencode
 from harness.servers import LOAD_TEST_ENV
 from sqlalchemy import text
 
-from steelyard.catalog.seed import load
 from steelyard.db import Database, is_sqlite, make_engine
 from steelyard.demo import generate
+from steelyard.inventory.seed import load
 from steelyard.migrate import migrate
 from steelyard.search import service
 from steelyard.search.cache import SearchCache, SearchConfig

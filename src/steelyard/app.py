@@ -236,6 +236,7 @@ def routers() -> list[APIRouter]:
     """Every router the service serves; each domain adds its own line."""
     from steelyard.access.api import router as accounts
     from steelyard.access.tokens_api import router as tokens
+    from steelyard.catalog import changes
     from steelyard.catalog.api import router as catalogue
     from steelyard.charges.api import router as charges
     from steelyard.events.api import router as events
@@ -247,10 +248,12 @@ def routers() -> list[APIRouter]:
     from steelyard.ops.api import metrics_router
     from steelyard.quotes.api import router as quotes
     from steelyard.quotes.certificates_api import router as order_certificates
+    from steelyard.search import indexer  # its import subscribes the index to catalogue changes (catalog/changes.py)
     from steelyard.search.api import router as search
     from steelyard.web.pages import router as pages
     from steelyard.webhooks.api import router as webhooks
 
+    assert indexer.on_products_changed in changes.subscribers()
     return [
         ops_router(),
         metrics_router(),

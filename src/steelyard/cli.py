@@ -101,9 +101,9 @@ def seed(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing when products exist already")] = False,
 ) -> None:
     """Load the demo catalogue: real grades, densities and standard sizes, three warehouses, stock and tiered prices."""
-    from steelyard.catalog.seed import load, product_count
     from steelyard.db import Database, make_engine
     from steelyard.demo import generate
+    from steelyard.inventory.seed import load, product_count
 
     if not demo:
         typer.echo("error: say --demo (the only catalogue seed command knows)", err=True)

@@ -155,12 +155,14 @@ class Database:
                 conn.execution_options(sqlite_immediate=True)
             hooks: list[AfterCommit] = []
             conn.info["after_commit"] = hooks
+            conn.info["database"] = self  # for after-commit work that needs a transaction of its own
             try:
                 with self._write_lock or contextlib.nullcontext(), conn.begin():
                     yield conn
             finally:
                 # The connection goes back to the pool: a later read() must not look like a write transaction.
                 conn.info.pop("after_commit", None)
+                conn.info.pop("database", None)
             for hook in hooks:
                 hook()
 
@@ -178,6 +180,14 @@ def after_commit(conn: Connection, hook: AfterCommit) -> None:
     if hooks is None:
         raise RuntimeError("after_commit needs a connection from Database.write()")
     hooks.append(hook)
+
+
+def database_of(conn: Connection) -> Database:
+    """The Database whose `write()` gave `conn` (an after-commit hook opens its own transaction with it)."""
+    db: Database | None = conn.info.get("database")
+    if db is None:
+        raise RuntimeError("database_of needs a connection from Database.write()")
+    return db
 
 
 def utc(moment: datetime) -> datetime:

@@ -13,12 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import JSON, Column, Connection, Integer, String, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from steelyard.db import Database
+from steelyard.db import Database, UtcDateTime, metadata
 from steelyard.errors import Conflict
-from steelyard.inventory.tables import idempotency_keys
+
+# A remembered answer per Idempotency-Key, so a retried request replays it instead of acting twice.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(120), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ the test clean-up empties them.
 
 from __future__ import annotations
 
+from steelyard import idempotency
 from steelyard.access import tables as access_tables
 from steelyard.catalog import tables as catalog_tables
 from steelyard.charges import tables as charge_tables
@@ -25,6 +26,7 @@ __all__ = [
     "catalog_tables",
     "charge_tables",
     "event_tables",
+    "idempotency",
     "inventory_tables",
     "market_tables",
     "metadata",

@@ -15,9 +15,9 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from servers import UNLIMITED, running_server
 from steelyard.access.model import Role
 from steelyard.access.service import create_account, create_token
-from steelyard.catalog.seed import load
 from steelyard.db import Database, make_engine
 from steelyard.demo import generate
+from steelyard.inventory.seed import load
 from steelyard.migrate import migrate
 
 ROOT = Path(__file__).resolve().parents[2]

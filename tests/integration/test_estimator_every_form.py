@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
-from steelyard.catalog.seed import load
 from steelyard.db import Database
 from steelyard.demo import generate
+from steelyard.inventory.seed import load
 from steelyard.units import UNITS, Physics, convert_for
 from steelyard.units.quantity import Quantity
 

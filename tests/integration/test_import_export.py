@@ -17,11 +17,11 @@ from stock_helpers import assert_ledger_adds_up, level
 
 from steelyard.access.service import create_account, get_account
 from steelyard.app import create_app
-from steelyard.catalog.seed import load
 from steelyard.config import Settings
 from steelyard.db import Database, make_engine
 from steelyard.demo import generate
 from steelyard.events.tables import events
+from steelyard.inventory.seed import load
 from steelyard.inventory.tables import stock_movements
 from steelyard.io.cells import Numbers
 from steelyard.io.files import export_chunks

@@ -270,7 +270,7 @@ def test_suggest(client: TestClient, sheets: list[str]) -> None:
     assert client.get(f"{S}/suggest", params={"q": ""}).json() == {"suggestions": [], "products": []}
 
 
-def test_the_index_lives_in_the_same_transaction(db: Database, client: TestClient, staff: dict[str, str]) -> None:
+def test_a_rolled_back_change_never_reaches_the_index(db: Database, client: TestClient, staff: dict[str, str]) -> None:
     from steelyard.catalog import service
     from steelyard.catalog.schemas import ProductIn
 
@@ -281,3 +281,15 @@ def test_the_index_lives_in_the_same_transaction(db: Database, client: TestClien
         assert conn.execute(text("SELECT count(*) FROM search_documents")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM search_fts")).scalar() == 0
     assert search(client, q="6061")["total"] == 0
+
+
+def test_the_index_follows_the_commit(db: Database, client: TestClient, staff: dict[str, str]) -> None:
+    """The catalogue does not import search: the index is its after-commit subscriber (catalog/changes.py)."""
+    from steelyard.catalog import service
+    from steelyard.catalog.schemas import ProductIn
+
+    with db.write() as conn:
+        service.create_product(conn, data=ProductIn.model_validate(body("AL-COMMITTED")))
+        # not yet: the subscriber runs once this transaction has committed
+        assert conn.execute(text("SELECT count(*) FROM search_documents")).scalar() == 0
+    assert search(client, q="6061")["total"] == 1

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from steelyard.catalog.seed import load
 from steelyard.db import Database, is_sqlite, make_engine
 from steelyard.demo import generate
+from steelyard.inventory.seed import load
 from steelyard.migrate import migrate
 from steelyard.schema import UNMANAGED, metadata
 from steelyard.search import service

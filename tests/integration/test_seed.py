@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from stock_helpers import assert_ledger_adds_up
 
-from steelyard.catalog.seed import load, product_count
 from steelyard.catalog.tables import products
 from steelyard.db import Database
 from steelyard.demo import generate
+from steelyard.inventory.seed import load, product_count
 
 
 def test_demo_seed_loads_products_warehouses_and_booked_stock(client: TestClient, db: Database) -> None:

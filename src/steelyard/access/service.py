@@ -13,8 +13,8 @@ from sqlalchemy.engine import RowMapping
 
 from steelyard.access.model import Principal, Role
 from steelyard.access.tables import accounts, staff_sessions, tokens
-from steelyard.catalog.tables import warehouses
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
+from steelyard.warehouses import warehouses
 
 TOKEN_PREFIX = "sy_"
 

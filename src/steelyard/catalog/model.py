@@ -6,22 +6,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from steelyard.cutting.settings import CuttingSettings
+from steelyard.pricing.model import Price as Price  # re-exported: a product carries its price
+from steelyard.pricing.model import PriceTier as PriceTier
 from steelyard.units.quantity import Quantity
 
 
 @dataclass(frozen=True, slots=True)
-class PriceTier:
-    """From `min_quantity` upwards, `unit_price` (in the price's currency) is charged per one `per` unit."""
+class Level:
+    """One product's stock in one warehouse, in its stock unit."""
 
-    min_quantity: Quantity
-    unit_price: Decimal
-    per: str
+    warehouse_id: int
+    code: str
+    on_hand: Decimal
+    reserved: Decimal
 
-
-@dataclass(frozen=True, slots=True)
-class Price:
-    currency: str
-    tiers: tuple[PriceTier, ...]
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, true, update
 from sqlalchemy.engine import Row
 
+from steelyard.catalog.model import Level as Level  # re-exported: callers read levels with the products
 from steelyard.catalog.model import Price, PriceTier, Product
-from steelyard.catalog.tables import products, warehouses
+from steelyard.catalog.tables import products, stock_levels, warehouses
 from steelyard.cutting.settings import settings_for
-from steelyard.inventory.model import Level as Level  # re-exported: the catalogue shows inventory levels
-from steelyard.inventory.tables import stock_levels
 from steelyard.units.quantity import Quantity
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from steelyard.catalog import repository as repo
+from steelyard.catalog.changes import products_changed
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.rules import default_piece_name, normalise, physics_of
 from steelyard.catalog.schemas import ProductFields, ProductIn, ProductPatch, WarehouseIn
@@ -17,7 +18,6 @@ from steelyard.cutting.settings import settings_for
 from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from steelyard.events import PRICE_CHANGED, PRODUCT_CHANGED, emit
 from steelyard.events.wire import price_changed, product_changed
-from steelyard.search import indexer as search_index
 from steelyard.units import corner_rule, describe, sellable_units
 from steelyard.units.quantity import Quantity
 from steelyard.units.sections import find_profile
@@ -102,7 +102,7 @@ def create_product(conn: Connection, *, data: ProductIn) -> repo.StoredProduct:
     except IntegrityError:
         raise Conflict(f"a product with SKU '{product.sku}' exists already; PATCH it to change it") from None
     created = _require(conn, product.sku)
-    search_index.reindex(conn, [created.id])
+    products_changed(conn, [created.id])
     return _announce(conn, created, "created")
 
 
@@ -128,7 +128,7 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
         raise invalid_input(exc.errors()) from None
     product = normalise(product_from_fields(sku, merged))
     repo.update_product(conn, stored.id, product)
-    search_index.reindex(conn, [stored.id])
+    products_changed(conn, [stored.id])
     updated = _announce(conn, _require(conn, sku), "updated")
     if updated.product.price != stored.product.price:
         price = updated.product.price
@@ -142,7 +142,7 @@ def archive_product(conn: Connection, *, sku: str) -> repo.StoredProduct:
         raise NotFound(f"no product with SKU '{sku}'")
     if stored.product.active:
         repo.update_product(conn, stored.id, replace(stored.product, active=False))
-        search_index.reindex(conn, [stored.id])
+        products_changed(conn, [stored.id])
         return _announce(conn, _require(conn, sku), "archived")
     return _require(conn, sku)
 

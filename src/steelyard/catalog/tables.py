@@ -1,21 +1,12 @@
-"""Catalogue tables (SQLAlchemy Core)."""
+"""Catalogue tables (SQLAlchemy Core): products and their stock levels per warehouse."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, Text, func
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy import true as sa_true
 
-from steelyard.db import DecimalText, UtcDateTime, metadata
-
-warehouses = Table(
-    "warehouses",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("code", String(16), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("address", Text, nullable=False, server_default=""),
-    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
-)
+from steelyard.db import DecimalText, Micro, UtcDateTime, metadata
+from steelyard.warehouses import warehouses as warehouses  # re-exported: the catalogue lists warehouses
 
 products = Table(
     "products",
@@ -44,4 +35,18 @@ products = Table(
     Column("version", Integer, nullable=False, server_default=sa_true()),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
+)
+
+# What is on hand and reserved of each product in each warehouse; inventory (the ledger) is what changes it.
+stock_levels = Table(
+    "stock_levels",
+    metadata,
+    Column("product_id", Integer, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="RESTRICT"), primary_key=True),
+    Column("on_hand", Micro, nullable=False, server_default="0"),
+    Column("reserved", Micro, nullable=False, server_default="0"),
+    # The last line of defence against overselling: the database itself refuses a negative or over-reserved level.
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+    CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
 )

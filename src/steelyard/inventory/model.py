@@ -8,6 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from steelyard.catalog.model import (
+    Level as Level,  # re-exported: the catalogue keeps the levels, the ledger changes them
+)
 from steelyard.wire import format_decimal
 
 ZERO = Decimal(0)
@@ -30,20 +33,6 @@ class Kind(StrEnum):
     RELEASE = "release"  # a cancelled order or released hold gives it back (reserved down)
     EXPIRE = "expire"  # a quote's hold lapsed at valid_until (reserved down)
     SHIP = "ship"  # an order leaves the warehouse (on hand and reserved down)
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One product's stock in one warehouse, in its stock unit."""
-
-    warehouse_id: int
-    code: str
-    on_hand: Decimal
-    reserved: Decimal
-
-    @property
-    def available(self) -> Decimal:
-        return self.on_hand - self.reserved
 
 
 def allowed(on_hand: Decimal, reserved: Decimal) -> bool:

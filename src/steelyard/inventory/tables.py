@@ -1,4 +1,4 @@
-"""Stock tables (SQLAlchemy Core): levels, lots, the ledger, holds, idempotency keys. Quantities are `Micro`."""
+"""Stock tables (SQLAlchemy Core): lots, the ledger, holds; levels are the catalogue's. Quantities are `Micro`."""
 
 from __future__ import annotations
 
@@ -18,20 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy import false as sa_false
 
+# The level of each product in each warehouse is the catalogue's table (it shows stock); this package changes it.
+from steelyard.catalog.tables import stock_levels as stock_levels
 from steelyard.db import Micro, UtcDateTime, metadata
-
-stock_levels = Table(
-    "stock_levels",
-    metadata,
-    Column("product_id", Integer, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
-    Column("warehouse_id", Integer, ForeignKey("warehouses.id", ondelete="RESTRICT"), primary_key=True),
-    Column("on_hand", Micro, nullable=False, server_default="0"),
-    Column("reserved", Micro, nullable=False, server_default="0"),
-    # The last line of defence against overselling: the database itself refuses a negative or over-reserved level.
-    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
-    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
-    CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
-)
 
 LOT_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 
@@ -107,16 +96,4 @@ holds = Table(
     Index("ix_holds_status_expires_at", "status", "expires_at"),
     Index("ix_holds_quote_id", "quote_id"),
     Index("ix_holds_order_id", "order_id"),
-)
-
-# A remembered answer per Idempotency-Key, so a retried request replays it instead of acting twice.
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("scope", String(120), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("status", Integer, nullable=False),
-    Column("body", JSON, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )

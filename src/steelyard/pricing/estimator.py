@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from steelyard.catalog.model import PriceTier
 from steelyard.errors import InvalidInput
 from steelyard.pricing.base import (
     Convert,
@@ -31,6 +30,7 @@ from steelyard.pricing.base import (
     require_finite,
     snap,
 )
+from steelyard.pricing.model import PriceTier
 from steelyard.pricing.money import convert_money, round_money, round_unit_price
 from steelyard.pricing.rules import apply_order_rules, require_positive
 from steelyard.pricing.tiers import select_tier

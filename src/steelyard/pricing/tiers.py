@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from steelyard.catalog.model import PriceTier
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.pricing.base import Convert, describe, in_pricing_context, in_unit, snap
+from steelyard.pricing.model import PriceTier
 from steelyard.units.quantity import Quantity
 
 

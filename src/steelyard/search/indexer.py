@@ -1,7 +1,12 @@
-"""Keeping the search index true, in the same transaction as the catalogue change that made it stale.
+"""Keeping the search index true to the catalogue.
 
-`reindex(conn, product_ids)` is called by every writer of `products` (the catalogue service on create, update and
-archive; the seed and imports in bulk). It rewrites those products' documents (a product not on sale has none),
+The catalogue service's changes (create, update, archive) reach the index through its after-commit subscriber
+(`on_products_changed`, registered with `steelyard.catalog.changes` when this module is imported): once the change has
+committed, the changed products are reindexed in a transaction of their own, their rows locked first so that two
+reindexes of one product follow each other. The seed and the imports, which write products in bulk and depend on
+search anyway, call `reindex`/`reindex_products` in their own transaction.
+
+`reindex(conn, product_ids)` It rewrites those products' documents (a product not on sale has none),
 their full-text rows and the vocabulary counts, then renews the index state tokens that caches are checked against:
 `results` on every change, `vocabulary` only when a word or grade appears or disappears.
 """
@@ -16,9 +21,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from steelyard.catalog.changes import subscribe
 from steelyard.catalog.model import Product
 from steelyard.catalog.repository import product_from_row
 from steelyard.catalog.tables import products
+from steelyard.db import Database
 from steelyard.search.backend import backend_for
 from steelyard.search.documents import document
 from steelyard.search.tables import search_documents, search_groups, search_state, search_terms
@@ -56,14 +63,29 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def reindex(conn: Connection, product_ids: Iterable[int]) -> None:
-    """Bring these products' search documents up to date (never commits: the caller's transaction does)."""
+def reindex(conn: Connection, product_ids: Iterable[int], *, lock: bool = False) -> None:
+    """Bring these products' search documents up to date (never commits: the caller's transaction does).
+
+    `lock`: lock the product rows first (in id order), for a reindex that does not run in the transaction that
+    changed them: a second reindex of the same product then waits for this one and reads what it committed."""
     ids = sorted(set(product_ids))
     for chunk in _chunks(ids, CHUNK):
-        rows = conn.execute(select(*(products.c[c] for c in PRODUCT_COLUMNS)).where(products.c.id.in_(chunk)))
+        query = select(*(products.c[c] for c in PRODUCT_COLUMNS)).where(products.c.id.in_(chunk))
+        if lock:
+            query = query.order_by(products.c.id).with_for_update()
+        rows = conn.execute(query)
         _index(conn, chunk, [(r.id, product_from_row(r)) for r in rows])
     if ids:
         renew(conn, "results")
+
+
+def on_products_changed(db: Database, product_ids: frozenset[int]) -> None:
+    """The catalogue's after-commit subscriber: reindex the products a committed transaction changed."""
+    with db.write() as conn:
+        reindex(conn, product_ids, lock=True)
+
+
+subscribe(on_products_changed)
 
 
 def reindex_products(conn: Connection, written: Sequence[tuple[int, Product]]) -> None:

@@ -15,8 +15,8 @@ from steelyard.catalog import repository as repo
 from steelyard.catalog.rules import normalise
 from steelyard.catalog.schemas import ProductIn, WarehouseIn
 from steelyard.catalog.service import product_from_fields
-from steelyard.catalog.tables import products
-from steelyard.inventory.tables import lots, stock_levels, stock_movements
+from steelyard.catalog.tables import products, stock_levels
+from steelyard.inventory.tables import lots, stock_movements
 from steelyard.search import indexer as search_index
 
 BATCH = 1000
