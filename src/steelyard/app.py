@@ -22,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from steelyard import __version__
 from steelyard.api import DbDep, declare_problem_422s, error_problem, problem_responses, status_problem
 from steelyard.api import problem as api_problem
+from steelyard.catalog.documents import ProductDocuments
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
@@ -93,6 +94,19 @@ async def sweep_holds(db: Database, every_seconds: float) -> None:
         await asyncio.sleep(every_seconds)
 
 
+def product_documents(bus: Any, settings: Settings) -> ProductDocuments | None:
+    """This process's product document cache, emptied of each SKU the bus announces (catalog/documents.py)."""
+    if settings.product_cache_entries == 0:
+        return None
+    cache = ProductDocuments(
+        fresh_at=lambda: bus.fresh_at,
+        max_lag=bus.config.poll_seconds + 1.0,  # a pass is due every poll_seconds; past this the bus is behind
+        max_entries=settings.product_cache_entries,
+    )
+    bus.on_events(lambda events: cache.invalidate({e.sku for e in events}))
+    return cache
+
+
 def refresh_gauges(app: FastAPI) -> None:
     """Pool use, SSE subscribers and outbox lag of this process, for /metrics (a read of the outbox's head)."""
     from steelyard.events import outbox
@@ -140,7 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from steelyard.webhooks.dispatcher import running_webhooks
 
         async with running_bus(app.state, settings, db) as bus, running_webhooks(bus, settings, db):
+            app.state.product_documents = product_documents(bus, settings)
             yield
+            app.state.product_documents = None
         for task in (sweeper, gauges):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

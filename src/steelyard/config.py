@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         None, description="a synonyms file (Solr format) replacing the built-in list; see docs/search.md"
     )
     search_cache_entries: int = Field(2048, ge=0, description="search pages cached per process (0: none)")
+    product_cache_entries: int = Field(
+        20_000,
+        ge=0,
+        le=1_000_000,
+        description="product documents cached per process, kept fresh by the event bus (0: none)",
+    )
     db_pool_size: int = 20
     db_max_overflow: int = 20
     sqlite_busy_timeout_ms: int = 30_000

@@ -5,12 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from steelyard.access.deps import StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, model_response, problem_responses
+from steelyard.api import (
+    NOT_MODIFIED,
+    CursorQuery,
+    DbDep,
+    IfNoneMatch,
+    LimitQuery,
+    document_response,
+    problem_responses,
+)
 from steelyard.catalog import service
+from steelyard.catalog.documents import Document, ProductDocuments, document
 from steelyard.catalog.repository import Level, StoredProduct
 from steelyard.catalog.schemas import (
     SKU_PATTERN,
@@ -99,19 +108,34 @@ def list_products(
     return Page(items=items, next_cursor=encode_cursor(items[-1].sku) if len(rows) > limit else None)
 
 
-def _read_product(db: Database, sku: str) -> Response:
+def _read_product(db: Database, sku: str, cache: ProductDocuments | None) -> Document:
+    epoch = cache.begin() if cache is not None else 0  # before the read: see ProductDocuments.put
     with db.read() as conn:
         view = service.get_product_view(conn, sku=sku)
-    return model_response(product_out(view))
+    doc = document(product_out(view).model_dump_json(by_alias=True).encode())
+    if cache is not None:
+        cache.put(sku, doc, epoch)
+    return doc
 
 
-@router.get("/products/{sku}", response_model=ProductOut, responses=problem_responses(404))
-async def get_product(sku: SkuPath, db: DbDep) -> Response:
-    if db.sqlite:
-        # One indexed SQLite read (~20 µs in the database, ~0.3 ms in all) never waits for a writer in WAL mode,
-        # so it runs on the event loop: no thread-pool trip, and no 40 threads fighting over the GIL.
-        return _read_product(db, sku)
-    return await run_in_threadpool(_read_product, db, sku)  # PostgreSQL: a network round trip
+@router.get(
+    "/products/{sku}",
+    response_model=ProductOut,
+    responses={304: NOT_MODIFIED, **problem_responses(404)},
+)
+async def get_product(sku: SkuPath, request: Request, db: DbDep, if_none_match: IfNoneMatch = None) -> Response:
+    """The product with its live stock. Send the `ETag` of a copy you hold as `If-None-Match` to get a 304 while
+    it is current; a copy may trail a change by the event bus's delay (docs/api.md, "Product documents")."""
+    cache: ProductDocuments | None = getattr(request.app.state, "product_documents", None)
+    doc = cache.get(sku) if cache is not None else None
+    if doc is None:
+        if db.sqlite:
+            # One indexed SQLite read (~20 µs in the database, ~0.3 ms in all) never waits for a writer in WAL mode,
+            # so it runs on the event loop: no thread-pool trip, and no 40 threads fighting over the GIL.
+            doc = _read_product(db, sku, cache)
+        else:
+            doc = await run_in_threadpool(_read_product, db, sku, cache)  # PostgreSQL: a network round trip
+    return document_response(doc, if_none_match)
 
 
 @router.patch("/products/{sku}", response_model=ProductOut, responses=problem_responses(401, 403, 404))

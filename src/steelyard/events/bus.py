@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
@@ -66,6 +67,8 @@ class EventBus:
         self._closing = False
         self._tasks: list[asyncio.Task[None]] = []
         self._advance_listeners: list[Callable[[int], None]] = []
+        self._event_listeners: list[Callable[[list[Event]], None]] = []
+        self.fresh_at: float | None = None  # monotonic time of the last pass over the outbox that completed
         self._restore_signals: list[tuple[int, Any]] = []
         self.process = os.getpid()
 
@@ -146,6 +149,10 @@ class EventBus:
         """Call `listener(cursor)` on the loop whenever new events have been published."""
         self._advance_listeners.append(listener)
 
+    def on_events(self, listener: Callable[[list[Event]], None]) -> None:
+        """Call `listener(events)` on the loop with each batch of events, as they are published (the caches)."""
+        self._event_listeners.append(listener)
+
     @property
     def cursor(self) -> int:
         return self.hub.cursor
@@ -200,8 +207,11 @@ class EventBus:
                 self.hub.publish(event)
             self.hub.cursor = max(self.hub.cursor, self._seq.cursor)
             if events:
+                for each in self._event_listeners:
+                    each(events)
                 for listener in self._advance_listeners:
                     listener(self.hub.cursor)
+        self.fresh_at = time.monotonic()
 
     async def _tail_forever(self) -> None:
         failures = 0

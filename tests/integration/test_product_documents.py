@@ -1,0 +1,73 @@
+"""Product documents served from each process's cache stay within the stated staleness bound, with real servers.
+
+The bound (catalog/documents.py, docs/api.md): a change committed through any process shows in every process's
+`GET /api/v1/products/{sku}` once that process's event bus has read it from the outbox, i.e. within the outbox poll
+(0.02 s with SQLite; NOTIFY with PostgreSQL) plus one pass; and never later than `poll + 1 s`, past which the cache
+is bypassed. The test reads from one server while another writes, so the change must cross processes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from test_events_support import admin_headers, receive, reprice, servers, set_up_catalogue
+
+pytestmark = pytest.mark.slow
+SKU = "DOC-1"
+
+
+def bound(backend: str) -> float:
+    """The stated worst case: the bus's poll interval + 1 s (past it the cache is not used)."""
+    return (0.02 if backend == "sqlite" else 1.0) + 1.0
+
+
+def read_until(base: str, done: object, limit: float) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    while True:
+        r = httpx.get(f"{base}/api/v1/products/{SKU}", timeout=10)
+        assert r.status_code == 200, r.text
+        if done(r.json()):  # type: ignore[operator]
+            return r, time.monotonic() - started
+        assert time.monotonic() - started <= limit, f"still stale after {limit} s: {r.json()['availability']}"
+        time.sleep(0.005)
+
+
+def test_a_change_through_one_server_shows_on_the_other_within_the_bound(db_url: str, backend: str) -> None:
+    with servers(db_url, 2) as (writer, reader):
+        headers = admin_headers(db_url)
+        set_up_catalogue(writer.base, headers, [SKU])
+        first = httpx.get(f"{reader.base}/api/v1/products/{SKU}", timeout=10)
+        again = httpx.get(f"{reader.base}/api/v1/products/{SKU}", timeout=10)  # from the reader's cache
+        assert first.status_code == again.status_code == 200
+        assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
+        assert first.headers["cache-control"] == "no-cache"
+
+        etag = first.headers["etag"]
+        same = httpx.get(f"{reader.base}/api/v1/products/{SKU}", headers={"If-None-Match": etag}, timeout=10)
+        assert (same.status_code, same.content, same.headers["etag"]) == (304, b"", etag)
+
+        receive(writer.base, headers, SKU, "10")  # committed when it answers
+        r, _ = read_until(reader.base, lambda d: d["availability"]["total"]["on_hand"] == "10", bound(backend))
+        assert r.headers["etag"] != etag
+        changed = httpx.get(f"{reader.base}/api/v1/products/{SKU}", headers={"If-None-Match": etag}, timeout=10)
+        assert changed.status_code == 200 and changed.json()["availability"]["total"]["on_hand"] == "10"
+
+        reprice(writer.base, headers, SKU, "7.35")
+        tier = lambda d: d["price"]["tiers"][0]["unit_price"] == "7.35"  # noqa: E731
+        read_until(reader.base, tier, bound(backend))
+
+
+def test_the_document_is_the_one_the_database_gives_without_the_cache(db_url: str) -> None:
+    """The same bytes with the cache off (STEELYARD_PRODUCT_CACHE_ENTRIES=0) as from the cache."""
+    with servers(db_url, 1) as (cached,):
+        headers = admin_headers(db_url)
+        set_up_catalogue(cached.base, headers, [SKU])
+        receive(cached.base, headers, SKU, "3.5")
+        read_until(cached.base, lambda d: d["availability"]["total"]["on_hand"] == "3.5", 30)
+        from_cache = httpx.get(f"{cached.base}/api/v1/products/{SKU}", timeout=10)
+        with servers(db_url, 1, env={"STEELYARD_PRODUCT_CACHE_ENTRIES": "0"}) as (plain,):
+            direct = httpx.get(f"{plain.base}/api/v1/products/{SKU}", timeout=10)
+        assert direct.content == from_cache.content
+        assert direct.headers["etag"] == from_cache.headers["etag"]
