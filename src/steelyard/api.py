@@ -10,7 +10,6 @@ from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from steelyard.catalog.documents import Document
 from steelyard.db import Database
 from steelyard.errors import SteelyardError
 from steelyard.ops.rates import client_key
@@ -90,22 +89,6 @@ IfNoneMatch = Annotated[
     Header(max_length=2048, description="the ETag of the copy you hold: a 304 without a body while it is current"),
 ]
 NOT_MODIFIED: dict[str, Any] = {"description": "Not modified: the copy whose ETag was sent as If-None-Match is current"}
-
-
-def etag_matches(etag: str, if_none_match: str) -> bool:
-    """RFC 9110 §13.1.2: `*`, or any listed tag equal to `etag` by weak comparison (W/ ignored)."""
-    if if_none_match.strip() == "*":
-        return True
-    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
-
-
-def document_response(doc: Document, if_none_match: str | None) -> Response:
-    """A cached JSON document with its ETag, or 304 when the client's copy is this one. `no-cache`: a client
-    (or proxy) may keep it but must revalidate before each use, since it carries live stock."""
-    headers = {"ETag": doc.etag, "Cache-Control": "no-cache"}
-    if if_none_match is not None and etag_matches(doc.etag, if_none_match):
-        return Response(status_code=304, headers=headers)
-    return Response(content=doc.body, media_type="application/json", headers=headers)
 
 
 def limit_rate(request: Request, group: str) -> None:

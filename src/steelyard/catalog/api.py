@@ -15,11 +15,10 @@ from steelyard.api import (
     DbDep,
     IfNoneMatch,
     LimitQuery,
-    document_response,
     problem_responses,
 )
 from steelyard.catalog import service
-from steelyard.catalog.documents import Document, ProductDocuments, document
+from steelyard.catalog.documents import Document, ProductDocuments, document, etag_matches
 from steelyard.catalog.repository import Level, StoredProduct
 from steelyard.catalog.schemas import (
     SKU_PATTERN,
@@ -106,6 +105,15 @@ def list_products(
         )
     items = [ProductSummary(**summary(r)) for r in rows[:limit]]
     return Page(items=items, next_cursor=encode_cursor(items[-1].sku) if len(rows) > limit else None)
+
+
+def document_response(doc: Document, if_none_match: str | None) -> Response:
+    """The document with its ETag, or 304 when the client's copy is this one. `no-cache`: a client (or proxy) may
+    keep it but must revalidate before each use, since it carries live stock."""
+    headers = {"ETag": doc.etag, "Cache-Control": "no-cache"}
+    if if_none_match is not None and etag_matches(doc.etag, if_none_match):
+        return Response(status_code=304, headers=headers)
+    return Response(content=doc.body, media_type="application/json", headers=headers)
 
 
 def _read_product(db: Database, sku: str, cache: ProductDocuments | None) -> Document:

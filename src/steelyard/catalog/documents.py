@@ -100,3 +100,10 @@ class ProductDocuments:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def etag_matches(etag: str, if_none_match: str) -> bool:
+    """RFC 9110 §13.1.2: `*`, or any listed tag equal to `etag` by weak comparison (W/ ignored)."""
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from steelyard.api import etag_matches
-from steelyard.catalog.documents import ProductDocuments, document
+from steelyard.catalog.documents import ProductDocuments, document, etag_matches
 
 
 class Clock:
