@@ -11,9 +11,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # What a load test sets: no per-client limits (its clients all come from 127.0.0.1), one session secret for every
 # worker. Tests of the limits themselves turn them back on.
@@ -32,6 +35,50 @@ def free_port() -> int:
         return port
 
 
+def start(
+    database_url: str,
+    *,
+    workers: int,
+    env: dict[str, str],
+    output: IO[bytes] | None = None,
+    log_level: str = "warning",
+    inherit_settings: bool = True,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `steelyard serve` on a free port in its own session; (process, base URL). Stop it with `stop`.
+
+    `inherit_settings=False` drops every STEELYARD_ variable of this process's environment first, so the server
+    sees only `env`."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if inherit_settings or not k.startswith("STEELYARD_")}
+    environment.update({"STEELYARD_DATABASE_URL": database_url, **env})
+    command = [sys.executable, "-m", "steelyard.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(
+        [*command, "--log-level", log_level],
+        cwd=ROOT,
+        env=environment,
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(process: subprocess.Popen[bytes], base: str, timeout: float = 30.0) -> None:
+    """Until `base`/readyz answers 200; RuntimeError if the process exits first or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"steelyard serve exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"steelyard serve on {base} did not become ready in {timeout:.0f} s")
+        time.sleep(0.1)
+
+
 @contextmanager
 def running_server(
     database_url: str,
@@ -44,10 +91,7 @@ def running_server(
     """Start `steelyard serve` on a free port; yield (base URL, supervisor pid); stop it whatever happens.
 
     `output` receives the server's stdout and stderr (its JSON log lines) when given."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "STEELYARD_DATABASE_URL": database_url,
+    settings = {
         "STEELYARD_DB_POOL_SIZE": "8",
         "STEELYARD_DB_MAX_OVERFLOW": "8",
         "STEELYARD_SESSION_SECRET": UNLIMITED["STEELYARD_SESSION_SECRET"],
@@ -55,38 +99,9 @@ def running_server(
         "STEELYARD_FILES_DIR": tempfile.mkdtemp(prefix="steelyard-files-"),
         **(env or {}),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "steelyard.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            log_level,
-        ],
-        env=environment,
-        stdout=output,
-        stderr=output,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = start(database_url, workers=workers, env=settings, output=output, log_level=log_level)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"steelyard serve exited with {process.returncode}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("steelyard serve did not become ready in 30 s")
-            time.sleep(0.1)
+        wait_ready(process, base)
         yield base, process.pid
     finally:
         stop(process)

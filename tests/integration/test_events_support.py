@@ -4,71 +4,48 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import queue
-import signal
 import socket
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from servers import UNLIMITED
+from servers import UNLIMITED, start, stop, wait_ready
 from steelyard.access.model import Role
 from steelyard.access.service import create_token
 from steelyard.db import Database, make_engine
 
-ROOT = Path(__file__).resolve().parents[2]
 RECEIVE_TIMEOUT = 30.0  # generous: a failure here means an event never came, not that it was slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
-    """`steelyard serve` in its own process group on a free port; always stopped by the fixture that made it."""
+    """`steelyard serve` (tests/servers.py) on a free port, its output kept for a failure's report; always stopped by
+    the fixture that made it."""
 
     def __init__(self, database_url: str, *, workers: int = 1, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("STEELYARD_")}
-        environment.update(  # the event tests open many streams from one address: the per-client caps are off
-            {
-                **UNLIMITED,
-                "STEELYARD_DATABASE_URL": database_url,
-                "STEELYARD_EVENTS_HEARTBEAT_SECONDS": "0.5",
-                **(env or {}),
-            }
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+        settings = {  # the event tests open many streams from one address: the per-client caps are off
+            **UNLIMITED,
+            "STEELYARD_EVENTS_HEARTBEAT_SECONDS": "0.5",
+            **(env or {}),
+        }
+        self.process, self.base = start(
+            database_url, workers=workers, env=settings, output=self.log, inherit_settings=False
         )
-        command = [sys.executable, "-m", "steelyard.cli", "serve", "--port", str(self.port)]
-        command += ["--workers", str(workers), "--log-level", "warning"]
-        self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"steelyard-events-{self.port}.log", "w+b")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        self.port = int(urlsplit(self.base).port or 0)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}: {self.output()}")
-            try:
-                if httpx.get(self.base + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server on {self.base} not ready after {timeout} s: {self.output()}")
+        try:
+            wait_ready(self.process, self.base, timeout)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}: {self.output()}") from None
 
     def output(self) -> str:
         self.log.flush()
@@ -76,13 +53,7 @@ class Server:
         return self.log.read().decode(errors="replace")[-4000:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
+        stop(self.process)
         self.log.close()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, bindparam, delete, func, insert, select, text
 
+from steelyard.db import utc
 from steelyard.events.tables import events
 from steelyard.events.wire import Event
 
@@ -26,12 +27,8 @@ _PG_EMITTERS = text(
 )
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _event(row: Any) -> Event:
-    return Event(id=int(row.id), type=row.type, sku=row.sku, data=row.data, created_at=_utc(row.created_at))
+    return Event(id=int(row.id), type=row.type, sku=row.sku, data=row.data, created_at=utc(row.created_at))
 
 
 def append(conn: Connection, *, type_: str, sku: str, data: str) -> None:

@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from steelyard.wire import format_decimal
+
 STOCK_CHANGED = "stock.changed"
 PRICE_CHANGED = "price.changed"
 PRODUCT_CHANGED = "product.changed"
@@ -25,18 +27,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
-def decimal_text(value: Decimal) -> str:
-    """Plain notation without exponent or trailing zeros: 1250.500 -> '1250.5', 1E+3 -> '1000'."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
         return value
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        return format_decimal(value)
     if isinstance(value, float):
         raise ValueError("event payloads carry decimals as Decimal or str, never float")
     if isinstance(value, datetime):
@@ -73,7 +68,7 @@ def _decimal_field(key: str, value: Any) -> str:
         number = None
     if number is None or not number.is_finite():
         raise ValueError(f"{key} must be a decimal (Decimal or decimal string), not {value!r}")
-    return decimal_text(number)
+    return format_decimal(number)
 
 
 @dataclass(frozen=True, slots=True)

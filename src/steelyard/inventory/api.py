@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from steelyard.access.deps import StaffPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
 from steelyard.catalog.schemas import SKU_PATTERN
-from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory import lots, movements
 from steelyard.inventory.schemas import LedgerEntryOut, LotOut, MovementIn, MovementOut
 from steelyard.wire import Page
@@ -31,17 +30,8 @@ def post_movement(
     body: MovementIn, request: Request, db: DbDep, principal: StaffPrincipal, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     """Receipt, adjustment (signed), scrap or transfer, in any unit the product converts to."""
-    status_code, document = run_once(
-        db,
-        scope=f"movements:{principal.token_id}",
-        key=idempotency_key,
-        fingerprint=request_hash("POST", request.url.path, body.model_dump(mode="json")),
-        work=lambda conn: (
-            201,
-            MovementOut.model_validate(
-                movements.post_movement(conn, body=body, actor=principal, now=datetime.now(UTC))
-            ).model_dump(mode="json"),
-        ),
+    status_code, document = movements.post_movement_once(
+        db, body=body, actor=principal, key=idempotency_key, now=datetime.now(UTC)
     )
     return JSONResponse(document, status_code=status_code)
 

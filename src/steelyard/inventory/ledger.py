@@ -19,7 +19,8 @@ from sqlalchemy.sql.elements import BindParameter
 from steelyard.catalog.tables import warehouses
 from steelyard.db import Micro
 from steelyard.errors import FieldProblem, InsufficientStock, InvalidInput
-from steelyard.events import emit
+from steelyard.events import STOCK_CHANGED, emit
+from steelyard.events.wire import stock_changed
 from steelyard.inventory.model import MAX_STOCK, Kind, Level
 from steelyard.inventory.tables import lots, stock_levels, stock_movements
 
@@ -167,17 +168,7 @@ def change_level(
             "reference": reference,
         },
     ).scalar_one()
-    emit(
-        conn,
-        "stock.changed",
-        {
-            "sku": sku,
-            "warehouse": warehouse,
-            "on_hand": str(row.on_hand),
-            "reserved": str(row.reserved),
-            "available": str(row.on_hand - row.reserved),
-        },
-    )
+    emit(conn, STOCK_CHANGED, stock_changed(sku=sku, warehouse=warehouse, on_hand=row.on_hand, reserved=row.reserved))
     return Change(ledger_id=ledger_id, warehouse_id=warehouse_id, on_hand=row.on_hand, reserved=row.reserved)
 
 

@@ -16,13 +16,14 @@ from steelyard.access.model import Principal
 from steelyard.catalog import repository as catalog
 from steelyard.catalog.rules import physics_of
 from steelyard.catalog.tables import products, warehouses
-from steelyard.db import STOCK_SCALE
+from steelyard.db import STOCK_SCALE, Database
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
+from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.booking import Booking
 from steelyard.inventory.ledger import lock_levels
 from steelyard.inventory.lots import create_lot, lot_in
 from steelyard.inventory.model import MAX_STOCK, Kind
-from steelyard.inventory.schemas import MovementIn
+from steelyard.inventory.schemas import MovementIn, MovementOut
 from steelyard.inventory.tables import lots, stock_movements
 from steelyard.units import convert_for, make_quantity
 from steelyard.wire import decode_cursor, encode_cursor, format_decimal
@@ -245,3 +246,25 @@ def list_ledger(
     rows = list(conn.execute(query))
     items = [_entry(r) for r in rows[:limit]]
     return items, encode_cursor(items[-1]["id"]) if len(rows) > limit else None
+
+
+MOVEMENTS_PATH = "/api/v1/stock/movements"
+
+
+def post_movement_once(
+    db: Database, *, body: MovementIn, actor: Principal, key: str | None, now: datetime
+) -> tuple[int, dict[str, Any]]:
+    """Post a movement once per Idempotency-Key: (status, MovementOut as JSON), replayed for the same key and body.
+
+    The one way a movement is posted, by POST /api/v1/stock/movements and the staff page alike: the same scope (the
+    staff token) and fingerprint, so a key used on one is replayed, not posted again, on the other."""
+    return run_once(
+        db,
+        scope=f"movements:{actor.token_id}",
+        key=key or None,
+        fingerprint=request_hash("POST", MOVEMENTS_PATH, body.model_dump(mode="json")),
+        work=lambda conn: (
+            201,
+            MovementOut.model_validate(post_movement(conn, body=body, actor=actor, now=now)).model_dump(mode="json"),
+        ),
+    )

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from steelyard.units.quantity import format_decimal
+
 MM_PER_UNIT: dict[str, Decimal] = {
     "mm": Decimal(1),
     "millimetre": Decimal(1),
@@ -146,7 +148,7 @@ def extract(tokens: list[str], taken: set[int] | None = None) -> tuple[list[Dime
             continue
         values = _to_mm(items)
         if values:
-            groups.append(DimensionGroup(values, " x ".join(_plain(v) for v in values)))
+            groups.append(DimensionGroup(values, " x ".join(format_decimal(v) for v in values)))
             used |= indexes
     return groups, used
 
@@ -162,10 +164,6 @@ def _to_mm(items: list[tuple[Decimal, str | None, bool]]) -> tuple[Decimal, ...]
             return ()
         values.append(mm)
     return tuple(values)
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value else "0"
 
 
 # Which dimension each value of a group means, by form and by how many values were written; every reading is

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from steelyard.errors import FieldProblem, InvalidInput
+from steelyard.wire import format_decimal
 
 # Nothing is fetched from another origin: scripts, styles, images, fetch() and EventSource stay on this one.
 CSP = (
@@ -99,9 +100,7 @@ def plain(value: Any) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    if number == 0:
-        return "0"
-    return format(number.normalize(), "f")
+    return format_decimal(number)
 
 
 def approx(value: Any) -> str:

@@ -22,9 +22,8 @@ from steelyard.catalog.api import product_out
 from steelyard.config import Settings
 from steelyard.db import Database
 from steelyard.errors import FieldProblem, InvalidInput, NotFound, SteelyardError
-from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory import movements
-from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, MovementOut, OrderOut
+from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, OrderOut
 from steelyard.quotes import orders
 from steelyard.quotes.cutting import FLAT_SECTIONS
 from steelyard.search import service as search
@@ -288,21 +287,9 @@ def movement_body(fields: dict[str, str], fmt: NumberFormat | None = None) -> Mo
 
 
 def post_movement(db: Database, principal: Principal, body: MovementIn, key: str | None) -> dict[str, Any]:
-    """Post a movement exactly as POST /api/v1/stock/movements does (same idempotency scope and fingerprint)."""
-    _, document = run_once(
-        db,
-        scope=f"movements:{principal.token_id}",
-        key=key or None,
-        fingerprint=request_hash("POST", "/api/v1/stock/movements", body.model_dump(mode="json")),
-        work=lambda conn: (
-            201,
-            MovementOut.model_validate(
-                movements.post_movement(conn, body=body, actor=principal, now=datetime.now(UTC))
-            ).model_dump(mode="json"),
-        ),
-    )
-    result: dict[str, Any] = document
-    return result
+    """Post a movement exactly as POST /api/v1/stock/movements does (movements.post_movement_once)."""
+    _, document = movements.post_movement_once(db, body=body, actor=principal, key=key, now=datetime.now(UTC))
+    return document
 
 
 def ship_order(db: Database, principal: Principal, order_id: str) -> dict[str, Any]:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Row
 
+from steelyard.db import utc
 from steelyard.events import outbox
 from steelyard.webhooks.tables import webhook_attempts, webhook_deliveries, webhooks
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
-
-
-def utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Row
 
+from steelyard.db import utc
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.webhooks import repository as repo
 from steelyard.webhooks.schemas import AttemptOut, DeliveryOut, WebhookIn, WebhookPatch
@@ -69,15 +70,15 @@ def deliveries(
             event_type=r.event_type,
             status=r.status,
             attempts=r.attempts,
-            next_attempt_at=repo.utc(r.next_attempt_at) if r.status == repo.PENDING else None,
+            next_attempt_at=utc(r.next_attempt_at) if r.status == repo.PENDING else None,
             last_status_code=r.last_status_code,
             last_error=public_error(r.last_error),
-            created_at=repo.utc(r.created_at),
-            delivered_at=None if r.delivered_at is None else repo.utc(r.delivered_at),
+            created_at=utc(r.created_at),
+            delivered_at=None if r.delivered_at is None else utc(r.delivered_at),
             log=[
                 AttemptOut(
                     attempt=a.attempt,
-                    at=repo.utc(a.at),
+                    at=utc(a.at),
                     status_code=a.status_code,
                     error=public_error(a.error),
                     duration_ms=a.duration_ms,
