@@ -82,6 +82,13 @@ class Settings(BaseSettings):
     hold_max_line_value: Decimal = Field(Decimal(50_000), gt=0, description="EUR one quote line may hold")
     hold_max_quote_kg: Decimal = Field(Decimal(40_000), gt=0, description="kg one quote may hold")
     hold_max_quote_value: Decimal = Field(Decimal(100_000), gt=0, description="EUR one quote may hold")
+    weight_tolerance_pct: Decimal = Field(
+        Decimal(10),
+        ge=0,
+        le=50,
+        description="how far (%) a weighed weight may differ from the theoretical for an account billed on actual "
+        "weight (the account's weight_tolerance_pct overrides)",
+    )
     default_credit_limit: Decimal = Field(
         Decimal(100_000),
         ge=0,

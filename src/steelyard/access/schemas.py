@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -51,6 +51,21 @@ LocaleTag = Annotated[
 ]
 Percent = Annotated[DecimalIn, AfterValidator(_percent)]
 Limit = Annotated[DecimalIn, AfterValidator(_not_negative)]
+
+
+def _tolerance(value: Decimal) -> Decimal:
+    if not 0 <= value <= 50:
+        raise ValueError("a weight tolerance is a percent from 0 to 50")
+    return value
+
+
+Tolerance = Annotated[DecimalIn, AfterValidator(_tolerance)]
+BillingWeight = Literal["theoretical", "actual"]
+BILLING_WEIGHT = "bill on the theoretical weight, or on the weighed (actual) weight where the goods were weighed"
+TOLERANCE = (
+    "how far (in %) a weighed weight billed on may differ from the theoretical; null: the service default "
+    "(STEELYARD_WEIGHT_TOLERANCE_PCT)"
+)
 CREDIT_LIMIT = "what the account's holds and open orders may be worth, in its currency; null: the service default"
 HOLD_LIMIT_KG = "kg the account may hold at once; null: the service default (STEELYARD_DEFAULT_HOLD_LIMIT_KG)"
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"], description="ISO 4217 code")]
@@ -71,6 +86,8 @@ class AccountIn(BaseModel):
     credit_limit: Limit | None = Field(None, description=CREDIT_LIMIT)
     hold_limit_kg: Limit | None = Field(None, description=HOLD_LIMIT_KG)
     locale: LocaleTag | None = None
+    billing_weight: BillingWeight = Field("theoretical", description=BILLING_WEIGHT)
+    weight_tolerance_pct: Tolerance | None = Field(None, description=TOLERANCE)
 
 
 class AccountPatch(BaseModel):
@@ -84,6 +101,8 @@ class AccountPatch(BaseModel):
     credit_limit: Limit | None = Field(None, description=CREDIT_LIMIT)
     hold_limit_kg: Limit | None = Field(None, description=HOLD_LIMIT_KG)
     locale: LocaleTag | None = None
+    billing_weight: BillingWeight | None = Field(None, description=BILLING_WEIGHT)
+    weight_tolerance_pct: Tolerance | None = Field(None, description=TOLERANCE)
 
 
 class AccountOut(BaseModel):
@@ -97,6 +116,8 @@ class AccountOut(BaseModel):
     credit_limit: DecimalOut | None
     hold_limit_kg: DecimalOut | None
     locale: str | None = None
+    billing_weight: BillingWeight = "theoretical"
+    weight_tolerance_pct: DecimalOut | None = None
     created_at: datetime
 
     @classmethod
@@ -112,6 +133,8 @@ class AccountOut(BaseModel):
             credit_limit=row["credit_limit"],
             hold_limit_kg=row["hold_limit_kg"],
             locale=row["locale"],
+            billing_weight=row["billing_weight"],
+            weight_tolerance_pct=row["weight_tolerance_pct"],
             created_at=row["created_at"],
         )
 

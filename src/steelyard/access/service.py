@@ -115,6 +115,8 @@ def create_account(
     credit_limit: Decimal | None = None,
     hold_limit_kg: Decimal | None = None,
     locale: str | None = None,
+    billing_weight: str = "theoretical",
+    weight_tolerance_pct: Decimal | None = None,
 ) -> int:
     result = conn.execute(
         insert(accounts).values(
@@ -127,6 +129,8 @@ def create_account(
             credit_limit=credit_limit,
             hold_limit_kg=hold_limit_kg,
             locale=locale,
+            billing_weight=billing_weight,
+            weight_tolerance_pct=weight_tolerance_pct,
         )
     )
     key = result.inserted_primary_key
@@ -134,7 +138,7 @@ def create_account(
     return int(key[0])
 
 
-_REQUIRED_ACCOUNT_FIELDS = ("name", "currency", "discount_percent", "price_list")
+_REQUIRED_ACCOUNT_FIELDS = ("name", "currency", "discount_percent", "price_list", "billing_weight")
 
 
 def update_account(conn: Connection, account_id: int, changes: dict[str, Any]) -> None:

@@ -20,6 +20,10 @@ accounts = Table(
     Column("credit_limit", DecimalText, nullable=True),  # in the account's currency; holds plus open orders
     Column("hold_limit_kg", DecimalText, nullable=True),
     Column("locale", String(35), nullable=True),  # reads numbers typed as text (units/text.py); null: Accept-Language
+    # Orders are billed on the theoretical weight or, where the goods were weighed, the actual weight, if it is
+    # within weight_tolerance_pct of the theoretical (null: STEELYARD_WEIGHT_TOLERANCE_PCT).
+    Column("billing_weight", String(12), nullable=False, server_default="theoretical"),
+    Column("weight_tolerance_pct", DecimalText, nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
 

@@ -115,6 +115,37 @@ class AllocationOut(BaseModel):
     unit: str
 
 
+class OrderLotOut(BaseModel):
+    lot_id: int
+    heat: str | None
+    warehouse: str
+    quantity: DecimalOut = Field(description="in the line's stock unit")
+
+
+class OrderLineOut(BaseModel):
+    """One order line as a delivery note needs it: the lots (heats) it came from and its weights."""
+
+    line: int
+    sku: str
+    name: str
+    quantity: DecimalOut
+    unit: str
+    lots: list[OrderLotOut] = Field(description="the lots (and so heats) the line is served from")
+    theoretical_weight_kg: DecimalOut | None = Field(description="from section and density; null without density")
+    actual_weight_kg: DecimalOut | None = Field(description="what the line weighed when shipped, if it was weighed")
+    difference_kg: DecimalOut | None = Field(description="actual minus theoretical")
+    difference_pct: DecimalOut | None = Field(description="the difference in % of the theoretical weight")
+    billed_weight_kg: DecimalOut | None = Field(description="the weight the line is billed on")
+    subtotal: Money = Field(description="as quoted")
+    billed_subtotal: Money = Field(description="on the billed weight (fees do not change with the weight)")
+
+
+class BilledOut(BaseModel):
+    subtotal: Money
+    tax: Money
+    total: Money
+
+
 class OrderOut(BaseModel):
     id: str
     quote_id: str
@@ -125,8 +156,26 @@ class OrderOut(BaseModel):
     tax: Money
     total: Money
     allocations: list[AllocationOut]
+    lines: list[OrderLineOut]
+    billing_weight: Literal["theoretical", "actual"] = Field(
+        description="what the order is (or, shipped, was) billed on: the account's setting, fixed at shipping"
+    )
+    billed: BilledOut = Field(description="the totals on the billed weights; the quoted totals until weighed")
     created_at: datetime
     updated_at: datetime
+
+
+class WeighedLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    line: int = Field(ge=1, le=10_000, description="the order line, numbered from 1 as on the quote")
+    actual_weight_kg: DecimalIn = Field(description="what the line's goods weighed on the scale, kg")
+
+
+class ShipIn(BaseModel):
+    """What staff weighed when shipping (lines not weighed are left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+    lines: list[WeighedLineIn] = Field(default_factory=list, max_length=1000)
 
 
 class ShortLine(BaseModel):

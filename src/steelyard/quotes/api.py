@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Request, Response, status
@@ -12,9 +13,10 @@ from sqlalchemy import Connection
 from steelyard.access.deps import ANONYMOUS_TOO, AnyPrincipal, MaybePrincipal, StaffPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, limit_rate, model_response, problem_responses
 from steelyard.config import Settings
+from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.idempotency import request_hash, run_once
 from steelyard.inventory.api import IdempotencyKey
-from steelyard.inventory.schemas import OrderOut
+from steelyard.inventory.schemas import OrderOut, ShipIn
 from steelyard.quotes import currencies, orders, pricing, reservations, service
 from steelyard.quotes.schemas import CurrencyIn, CurrencyOut, EstimateIn, EstimateOut, QuoteIn, QuoteOut
 from steelyard.wire import Page
@@ -179,10 +181,32 @@ def get_order(order_id: QuoteId, db: DbDep, principal: AnyPrincipal) -> OrderOut
 
 
 @router.post("/orders/{order_id}/ship", response_model=OrderOut, responses=problem_responses(401, 403, 404, 409))
-def ship_order(order_id: QuoteId, db: DbDep, principal: StaffPrincipal) -> OrderOut:
-    """Move the order's reserved stock out of the warehouses (staff)."""
+def ship_order(
+    order_id: QuoteId, request: Request, db: DbDep, principal: StaffPrincipal, body: ShipIn | None = None
+) -> OrderOut:
+    """Move the order's reserved stock out of the warehouses (staff), with what the weighed lines weighed."""
+    weighed = weighed_lines(body)
     with db.write() as conn:
-        return OrderOut.model_validate(orders.ship(conn, order_id=order_id, principal=principal, now=now()))
+        return OrderOut.model_validate(
+            orders.ship(
+                conn,
+                order_id=order_id,
+                principal=principal,
+                now=now(),
+                weighed=weighed,
+                tolerance_pct=_settings(request).weight_tolerance_pct,
+            )
+        )
+
+
+def weighed_lines(body: ShipIn | None) -> dict[int, Decimal]:
+    """The weights by line number; a line named twice is a 422 on the second."""
+    weighed: dict[int, Decimal] = {}
+    for i, entry in enumerate(body.lines if body else []):
+        if entry.line in weighed:
+            raise InvalidInput.from_problems([FieldProblem(f"lines[{i}].line", f"line {entry.line} is named twice")])
+        weighed[entry.line] = entry.actual_weight_kg
+    return weighed
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut, responses=problem_responses(401, 404, 409))

@@ -16,13 +16,23 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from steelyard.access.model import Principal
-from steelyard.errors import Conflict, Forbidden, InsufficientStock, NotFound
+from steelyard.access.tables import accounts
+from steelyard.errors import Conflict, Forbidden, InsufficientStock, InvalidInput, NotFound
 from steelyard.inventory.holds import give_back, holds_query, take, total_taken
 from steelyard.inventory.model import NO_REQUIREMENTS, Kind, Requirements
 from steelyard.inventory.tables import holds, lots
+from steelyard.quotes.currencies import get_currencies
 from steelyard.quotes.lines import QuoteLine
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
+from steelyard.quotes.weights import (
+    Billing,
+    billed_totals,
+    line_weights,
+    record_weighed,
+    weighed_of,
+    weighed_problems,
+)
 from steelyard.wire import decode_cursor, encode_cursor, format_decimal
 
 
@@ -160,8 +170,14 @@ def _document(conn: Connection, row: Any) -> dict[str, Any]:
     allocations = conn.execute(
         holds_query().where(holds.c.order_id == row.id).order_by(holds.c.line_no, holds.c.id)
     ).all()
-    lines: list[QuoteLine] = conn.execute(select(quotes.c.lines).where(quotes.c.id == row.quote_id)).scalar_one()
+    quote = conn.execute(select(quotes.c.lines, quotes.c.tax_rate).where(quotes.c.id == row.quote_id)).one()
+    lines: list[QuoteLine] = quote.lines
     units = {line.line: line.stock_quantity.unit for line in lines}
+    basis = row.billing_weight or _billing(conn, row.account_id, tolerance_pct=Decimal(0)).basis
+    weights = line_weights(lines, weighed_of(conn, row.id), Billing(basis, Decimal(0)))
+    currency = get_currencies(conn, {row.currency}).get(row.currency)
+    minor_units = 2 if currency is None else currency.minor_units  # a rate deleted since: cents, as most have
+    subtotals, billed = billed_totals(lines, weights, quote.tax_rate, minor_units)
     return {
         "id": row.id,
         "quote_id": row.quote_id,
@@ -183,9 +199,47 @@ def _document(conn: Connection, row: Any) -> dict[str, Any]:
             }
             for a in allocations
         ],
+        "lines": [
+            {
+                "line": line.line,
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.stock_quantity.value,
+                "unit": line.stock_quantity.unit,
+                "lots": [
+                    {"lot_id": a.lot_id, "heat": a.heat, "warehouse": a.code, "quantity": a.quantity}
+                    for a in allocations
+                    if a.line_no == line.line and a.status in ("ordered", "shipped")
+                ],
+                "theoretical_weight_kg": weight.theoretical_kg,
+                "actual_weight_kg": weight.actual_kg,
+                "difference_kg": weight.difference_kg,
+                "difference_pct": weight.difference_pct,
+                "billed_weight_kg": weight.billed_kg,
+                "subtotal": line.subtotal,
+                "billed_subtotal": subtotal,
+            }
+            for line, weight, subtotal in zip(lines, weights, subtotals, strict=True)
+        ],
+        "billing_weight": basis,
+        "billed": {"subtotal": billed.subtotal, "tax": billed.tax, "total": billed.total},
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
+
+
+def _billing(conn: Connection, account_id: int | None, *, tolerance_pct: Decimal) -> Billing:
+    """The account's billing weight and tolerance (`tolerance_pct`: the service default, for a null)."""
+    found = None
+    if account_id is not None:
+        found = conn.execute(
+            select(accounts.c.billing_weight, accounts.c.weight_tolerance_pct).where(accounts.c.id == account_id)
+        ).first()
+    if found is None:
+        return Billing("theoretical", tolerance_pct)
+    return Billing(
+        found.billing_weight, tolerance_pct if found.weight_tolerance_pct is None else found.weight_tolerance_pct
+    )
 
 
 def get_order(conn: Connection, *, order_id: str, principal: Principal) -> dict[str, Any]:
@@ -209,7 +263,16 @@ def list_orders(
     return docs, encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
 
 
-def _finish(conn: Connection, *, order_id: str, principal: Principal, now: datetime, ship: bool) -> dict[str, Any]:
+def _finish(
+    conn: Connection,
+    *,
+    order_id: str,
+    principal: Principal,
+    now: datetime,
+    ship: bool,
+    weighed: dict[int, Decimal] | None = None,
+    tolerance_pct: Decimal = Decimal(0),
+) -> dict[str, Any]:
     row = _order_row(conn, order_id, principal, for_update=True)
     action = "ship" if ship else "cancel"
     if row.status != "accepted":
@@ -218,6 +281,15 @@ def _finish(conn: Connection, *, order_id: str, principal: Principal, now: datet
             if ship
             else f"order {order_id} is {row.status}; only an accepted order can be cancelled"
         )
+    values: dict[str, Any] = {"status": "shipped" if ship else "cancelled", "updated_at": now}
+    if ship:
+        billing = _billing(conn, row.account_id, tolerance_pct=tolerance_pct)
+        lines: list[QuoteLine] = conn.execute(select(quotes.c.lines).where(quotes.c.id == row.quote_id)).scalar_one()
+        problems = weighed_problems(weighed or {}, lines, billing)
+        if problems:  # before any stock moves: a refused shipment changes nothing
+            raise InvalidInput.from_problems(problems)
+        record_weighed(conn, order_id, weighed or {})
+        values["billing_weight"] = billing.basis
     allocations = conn.execute(
         holds_query()
         .where(holds.c.order_id == order_id, holds.c.status == "ordered")
@@ -233,15 +305,24 @@ def _finish(conn: Connection, *, order_id: str, principal: Principal, now: datet
             reference=f"order:{order_id}",
             ship=ship,
         )
-    conn.execute(
-        update(orders).where(orders.c.id == order_id).values(status="shipped" if ship else "cancelled", updated_at=now)
-    )
+    conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
     return _document(conn, _order_row(conn, order_id, principal))
 
 
-def ship(conn: Connection, *, order_id: str, principal: Principal, now: datetime) -> dict[str, Any]:
-    """Move the order's reserved stock out of the warehouses (staff)."""
-    return _finish(conn, order_id=order_id, principal=principal, now=now, ship=True)
+def ship(
+    conn: Connection,
+    *,
+    order_id: str,
+    principal: Principal,
+    now: datetime,
+    weighed: dict[int, Decimal] | None = None,
+    tolerance_pct: Decimal = Decimal(10),
+) -> dict[str, Any]:
+    """Move the order's reserved stock out of the warehouses (staff), with the weighed weight of the lines that
+    were weighed (by line number); `tolerance_pct` applies where the account sets none."""
+    return _finish(
+        conn, order_id=order_id, principal=principal, now=now, ship=True, weighed=weighed, tolerance_pct=tolerance_pct
+    )
 
 
 def cancel(conn: Connection, *, order_id: str, principal: Principal, now: datetime) -> dict[str, Any]:

@@ -66,6 +66,18 @@ orders = Table(
     Column("subtotal", DecimalText, nullable=False),
     Column("tax", DecimalText, nullable=False),
     Column("total", DecimalText, nullable=False),
+    # The weight the order was billed on (theoretical or actual), fixed when it shipped; null before.
+    Column("billing_weight", String(12), nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
+)
+
+# What a shipped order line weighed on the scale (kg), where it was weighed; the theoretical weight is the line's.
+shipped_weights = Table(
+    "shipped_weights",
+    metadata,
+    Column("order_id", String(40), ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("actual_weight_kg", DecimalText, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
