@@ -7,15 +7,16 @@ opening migration (one untraced lot per level that existed before lots did).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from steelyard.catalog.tables import products, warehouses
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
-from steelyard.inventory.model import LotStock
+from steelyard.inventory.model import Level, LotStock
 from steelyard.inventory.tables import lots
 from steelyard.wire import decode_cursor, encode_cursor
 
@@ -128,6 +129,40 @@ def available_lots(conn: Connection, product_ids: list[int]) -> dict[int, list[L
     for r in conn.execute(query):
         found[r.product_id].append(_lot_stock(r))
     return found
+
+
+_REMNANT_AVAILABLE = (
+    select(
+        lots.c.product_id,
+        lots.c.warehouse_id,
+        func.sum(lots.c.on_hand).label("on_hand"),
+        func.sum(lots.c.reserved).label("reserved"),
+    )
+    .where(
+        lots.c.product_id.in_(bindparam("product_ids", expanding=True)),
+        lots.c.remnant.is_(True),
+        lots.c.on_hand > lots.c.reserved,
+    )
+    .group_by(lots.c.product_id, lots.c.warehouse_id)
+)
+
+
+def without_remnants(conn: Connection, levels: dict[int, list[Level]]) -> dict[int, list[Level]]:
+    """The levels as an ordinary line sees them: remnant lots (offcuts of their own size) are only taken for a line
+    that asks for them, so their available stock is not promised to any other line."""
+    product_ids = [pid for pid, found in levels.items() if found]
+    if not product_ids:
+        return levels
+    remnants = {
+        (r.product_id, r.warehouse_id): r.on_hand - r.reserved
+        for r in conn.execute(_REMNANT_AVAILABLE, {"product_ids": product_ids})
+    }
+    if not remnants:
+        return levels
+    return {
+        pid: [replace(lv, on_hand=lv.on_hand - remnants.get((pid, lv.warehouse_id), Decimal(0))) for lv in found]
+        for pid, found in levels.items()
+    }
 
 
 def newest_lot(conn: Connection, *, product_id: int, warehouse_id: int) -> int | None:

@@ -53,6 +53,7 @@ lots = Table(
     CheckConstraint("certificate_type IN ('2.1', '2.2', '3.1', '3.2')", name="certificate_type_en_10204"),
     Index("ix_lots_product_id_warehouse_id_received_at", "product_id", "warehouse_id", "received_at", "id"),
     Index("ix_lots_heat", "heat"),
+    Index("ix_lots_remnant_product_id", "remnant", "product_id"),  # the few remnant lots: search, availability
 )
 
 # The append-only ledger: one row per change of one level; the deltas of a (product, warehouse) add up to its level.

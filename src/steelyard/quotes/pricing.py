@@ -20,7 +20,7 @@ from steelyard.catalog.rules import converter, physics_of
 from steelyard.config import Settings
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput
-from steelyard.inventory.lots import available_lots
+from steelyard.inventory.lots import available_lots, without_remnants
 from steelyard.inventory.model import LotStock, Requirements, shortfall, usable
 from steelyard.market.quoting import with_market_prices
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals, shared_tier_bases
@@ -297,7 +297,7 @@ def price_quote(
     products = _products_for(conn, lines)
     codes = {terms.currency} | {p.product.price.currency for p in products.values()}
     currencies = require_currencies(conn, codes)
-    levels = catalog.levels_for_many(conn, [p.id for p in products.values()])
+    levels = without_remnants(conn, catalog.levels_for_many(conn, [p.id for p in products.values()]))
     # Lots are read only for the products a line puts requirements on; other lines count levels as before.
     stock = available_lots(conn, sorted({products[ln.sku].id for ln in lines if ln.requirements is not None}))
 

@@ -58,6 +58,9 @@ def search(
     warehouse: Annotated[
         str | None, Query(max_length=16, description="stock (and `available`) at this warehouse")
     ] = None,
+    remnant: Annotated[
+        bool | None, Query(description="true: only products with remnant lots (offcuts) available; false: none")
+    ] = None,
     sort: Annotated[Literal["relevance", "price", "-price", "name"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: CursorQuery = None,
@@ -77,6 +80,7 @@ def search(
         ranges=ranges,
         in_stock=in_stock,
         warehouse=warehouse,
+        remnant=remnant,
         sort=sort,
         limit=limit,
         cursor=cursor,
@@ -87,6 +91,7 @@ def search(
 
 
 _AVAILABLE = "@@available@@"
+_REMNANT = "@@remnant@@"
 
 
 def render(result: service.SearchResult) -> bytes:
@@ -102,7 +107,8 @@ def render(result: service.SearchResult) -> bytes:
     for hit, part in zip(page.hits, parts[1:], strict=True):
         out.append('"' + format_decimal(result.available.get(hit["product_id"], Decimal(0))) + '"')
         out.append(part)
-    return "".join(out).encode()
+    # The remnant facet is live stock, like `available`: filled in on every answer, never cached.
+    return "".join(out).replace(json.dumps(_REMNANT), json.dumps(result.remnant, separators=(",", ":")), 1).encode()
 
 
 def answer(result: service.SearchResult, *, available: bool = True) -> dict[str, Any]:
@@ -119,7 +125,7 @@ def answer(result: service.SearchResult, *, available: bool = True) -> dict[str,
     return {
         "total": page.total,
         "hits": hits,
-        "facets": page.facets,
+        "facets": {**page.facets, "remnant": result.remnant if available else _REMNANT},
         "next_cursor": page.next_cursor,
         "query": {
             "text": reading.text,

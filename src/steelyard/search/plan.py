@@ -41,10 +41,11 @@ class Filters:
     ranges: tuple[Range, ...] = ()
     in_stock: bool | None = None
     warehouse_id: int | None = None
+    remnant: bool | None = None  # true: products with remnant lots available (offcuts of their own size)
 
     @property
     def reads_stock(self) -> bool:
-        return self.in_stock is not None or self.warehouse_id is not None
+        return self.in_stock is not None or self.warehouse_id is not None or self.remnant is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,10 @@ class ReadingOut(BaseModel):
 class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
-    facets: dict[str, dict[str, int]] = Field(description="counts per family, form and grade of all the hits")
+    facets: dict[str, dict[str, int]] = Field(
+        description="counts per family, form and grade of all the hits, and `remnant`: how many have remnant lots "
+        'available ("true") and how many not ("false"), live'
+    )
     next_cursor: str | None
     query: ReadingOut
 

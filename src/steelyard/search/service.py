@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select, text
 from steelyard.catalog.tables import warehouses
 from steelyard.db import from_micro
 from steelyard.errors import FieldProblem, InvalidInput
+from steelyard.search import sql
 from steelyard.search.backend import SearchBackend, backend_for
 from steelyard.search.cache import SearchCache, state
 from steelyard.search.documents import microns
@@ -41,6 +42,7 @@ class SearchRequest:
     ranges: dict[str, tuple[Decimal | None, Decimal | None]] = field(default_factory=dict)
     in_stock: bool | None = None
     warehouse: str | None = None
+    remnant: bool | None = None
     sort: str | None = None
     limit: int = 20
     cursor: str | None = None
@@ -64,6 +66,7 @@ class SearchResult:
     page: Page
     reading: Interpretation
     available: dict[int, Decimal]  # product id -> live availability in its stock unit
+    remnant: dict[str, int] = field(default_factory=dict)  # the live `remnant` facet: hits with and without
 
 
 def _filters(conn: Connection, request: SearchRequest) -> Filters:
@@ -97,6 +100,7 @@ def _filters(conn: Connection, request: SearchRequest) -> Filters:
         ranges=tuple(ranges),
         in_stock=request.in_stock,
         warehouse_id=warehouse_id,
+        remnant=request.remnant,
     )
 
 
@@ -104,6 +108,8 @@ def _fingerprint(request: SearchRequest, sort: str) -> str:
     sizes = sorted((k, str(a), str(b)) for k, (a, b) in request.ranges.items())
     key: list[Any] = [request.q.strip().lower(), request.families, request.forms, request.grades, sort]
     key.append(request.in_stock)
+    if request.remnant is not None:  # appended only when given, so earlier cursors stay valid
+        key.append({"remnant": request.remnant})
     key += [request.warehouse, sizes]
     return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:12]
 
@@ -146,6 +152,10 @@ def _hit(row: Any, sort: str) -> dict[str, Any]:
     }
 
 
+def _sku_plan(reading: Interpretation, filters: Filters) -> Plan | None:
+    return Plan(filters=filters, sku_prefix=reading.sku_prefix) if reading.sku_prefix else None
+
+
 def _plan(steps: list[tuple[str, Plan]], step: str, sku: Plan | None) -> Plan:
     if step == "sku" and sku is not None:
         return sku
@@ -183,7 +193,27 @@ def search(conn: Connection, *, request: SearchRequest, cache: SearchCache) -> S
             cache.keep(key, page)
     if available is None:
         available = live_available(conn, [h["product_id"] for h in page.hits])
-    return SearchResult(page=page, reading=reading, available=available)
+    plan = _plan(ladder(reading, filters), page.step, _sku_plan(reading, filters))
+    remnant = remnant_facet(conn, backend, plan, page.total)
+    return SearchResult(page=page, reading=reading, available=available, remnant=remnant)
+
+
+_REMNANT_IDS = text(f"SELECT DISTINCT product_id FROM ({sql.REMNANT_PRODUCTS}) r LIMIT 10001")
+
+
+def remnant_facet(conn: Connection, backend: SearchBackend, plan: Plan, total: int) -> dict[str, int]:
+    """Of the hits, how many have remnant stock available (live: stock is never cached). Driven by the remnant
+    lots, which are few: one small read, and a count over just those products."""
+    ids = [int(r[0]) for r in conn.execute(_REMNANT_IDS)] if total else []
+    if not ids:
+        return {"true": 0, "false": total}
+    if len(ids) > 10_000:  # so many remnant products that a list would not help: filter by the semi-join
+        with_remnants = replace(plan, filters=replace(plan.filters, remnant=True))
+        n = sum(r.n for r in backend.facet_rows(conn, with_remnants))
+    else:
+        st = sql.remnant_count(plan, backend, ids)
+        n = int(conn.execute(text(st.sql_parts[0]), st.params).scalar_one())
+    return {"true": n, "false": total - n}
 
 
 def _search(
@@ -199,7 +229,7 @@ def _search(
     n: int,
 ) -> tuple[Page, dict[int, Decimal]]:
     steps = ladder(reading, filters)
-    sku = Plan(filters=filters, sku_prefix=reading.sku_prefix) if reading.sku_prefix else None
+    sku = _sku_plan(reading, filters)
     candidates = ([("sku", sku)] if sku is not None else []) + steps
     if after is not None:
         step, plan = after[0], _plan(steps, after[0], sku)

@@ -110,10 +110,31 @@ def _stock_condition(st: Statement, plan: Plan) -> str | None:
     if not f.reads_stock:
         return None
     warehouse = "" if f.warehouse_id is None else f" AND s.warehouse_id = {st.bind(f.warehouse_id)}"
-    exists = (
-        f"EXISTS (SELECT 1 FROM stock_levels s WHERE s.product_id = d.product_id AND s.on_hand > s.reserved{warehouse})"
-    )
-    return f"NOT {exists}" if f.in_stock is False else exists
+    conditions = []
+    if f.in_stock is not None or f.warehouse_id is not None:
+        exists = (
+            "EXISTS (SELECT 1 FROM stock_levels s WHERE s.product_id = d.product_id AND s.on_hand > s.reserved"
+            f"{warehouse})"
+        )
+        conditions.append(f"NOT {exists}" if f.in_stock is False else exists)
+    if f.remnant is not None:
+        remnants = f"d.product_id IN ({REMNANT_PRODUCTS}{warehouse.replace('s.', 'l.')})"
+        conditions.append(remnants if f.remnant else f"NOT {remnants}")
+    return " AND ".join(conditions)
+
+
+# Products with a remnant lot available: a semi-join driven by the few remnant lots (ix_lots_remnant_product_id).
+REMNANT_PRODUCTS = "SELECT l.product_id FROM lots l WHERE l.remnant AND l.on_hand > l.reserved"
+
+
+def remnant_count(plan: Plan, dialect: Dialect, product_ids: list[int]) -> Statement:
+    """How many of the products the plan matches are among `product_ids` (those with remnant lots available)."""
+    st = Statement()
+    clauses, _ = where(st, plan, dialect)
+    ids = ", ".join(str(int(i)) for i in product_ids)
+    condition = " AND ".join([f"d.product_id IN ({ids})", *clauses])
+    st.sql_parts.append(f"SELECT count(*) AS n FROM search_documents d WHERE {condition}")
+    return st
 
 
 def where(st: Statement, plan: Plan, dialect: Dialect) -> tuple[list[str], str]:
