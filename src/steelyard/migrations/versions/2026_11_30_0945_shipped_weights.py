@@ -1,7 +1,7 @@
 """weighed weights: accounts bill on theoretical or actual weight within a tolerance; shipped lines' actual weights
 
 Revision ID: 20261130_0945
-Revises: 20261130_0930
+Revises: 20261130_0935
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261130_0945"
-down_revision = "20261130_0930"
+down_revision = "20261130_0935"
 branch_labels = None
 depends_on = None
 
