@@ -75,7 +75,12 @@ def test_the_answer_has_the_documented_shape(client: TestClient, sheets: list[st
         "price_from": {"value": "5.40", "currency": "EUR", "per": "kg"},
         "score": 1000,
     }
-    assert answer["facets"] == {"family": {"aluminium": 2}, "form": {"sheet": 2}, "grade": {"5083": 1, "6061-T6": 1}}
+    assert answer["facets"] == {
+        "family": {"aluminium": 2},
+        "form": {"sheet": 2},
+        "grade": {"5083": 1, "6061-T6": 1},
+        "remnant": {"true": 0, "false": 2},
+    }
     assert answer["next_cursor"] is None
     assert answer["query"]["corrections"] == [{"typed": "alumnium", "read_as": "aluminium"}]
     assert answer["query"]["dimensions_mm"] == [["2"]]
