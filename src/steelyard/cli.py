@@ -104,6 +104,7 @@ def seed(
     from steelyard.db import Database, make_engine
     from steelyard.demo import generate
     from steelyard.inventory.seed import load, product_count
+    from steelyard.market.demo import seed_market
 
     if not demo:
         typer.echo("error: say --demo (the only catalogue seed command knows)", err=True)
@@ -119,6 +120,7 @@ def seed(
         catalogue = generate(products=products, seed=seed_value)
         with db.write() as conn:
             report = load(conn, warehouses=catalogue.warehouses, items=catalogue.products)
+            seed_market(conn, today=datetime.now(UTC).date())
         elapsed = time.perf_counter() - started
         typer.echo(
             f"seeded {report.products} products, {report.warehouses} warehouses, "

@@ -232,6 +232,27 @@
         .join("; "),
     );
     row("adjustments", line.adjustments.join("; "));
+    // Market prices: each surcharge names the index figure it used (value, date, or the month averaged), so a buyer
+    // sees why the price moved when staff post a new value (a price.changed event re-asks this estimate).
+    const surcharges = line.surcharges || [];
+    const extras = line.extras || [];
+    row("base", surcharges.length || extras.length ? `${money(line.base)} ${cur}` : "");
+    row(
+      "surcharges",
+      surcharges
+        .map((s) => {
+          const when = s.basis === "period_average" ? `average of ${s.count} values, ${s.date} to ${s.until}` : s.date;
+          const figure = `${s.index} ${plain(s.value)} ${s.index_currency}/${s.index_unit} (${when})`;
+          return `${figure}: ${plain(s.rate)} ${cur}/${s.per} \u00d7 ${plain(s.quantity)} ${s.per} = ${money(s.amount)} ${cur}`;
+        })
+        .join("\n"),
+    );
+    row(
+      "extras",
+      extras
+        .map((e) => `${e.kind}${e.value ? " " + e.value : ""}: ${money(e.amount)} ${cur}`)
+        .join("\n"),
+    );
     out("subtotal", `${money(quote.subtotal)} ${cur}`);
     out("tax", `${money(quote.tax)} ${cur} (${decimal(scaled(quote.tax_rate) * 100n)}%)`);
     out("total", `${money(quote.total)} ${cur}`);
