@@ -54,6 +54,8 @@ def test_define_post_and_read_a_series(client: TestClient, staff: dict[str, str]
     ]
     assert index["latest"]["date"] == "2026-11-04"
     window = client.get(f"{IX}/LME-CU", params={"from": "2026-11-03", "to": "2026-11-03"}).json()
+    for bad in ({"to": "0"}, {"from": "2026-02-30"}):  # a number is no date; nor is 30 February
+        assert client.get(f"{IX}/LME-CU", params=bad).status_code == 422
     assert [v["date"] for v in window["values"]] == ["2026-11-03"]
     # Through the rate table (1 EUR = 1.08 USD): 9720 / 1.08 = 9000, 9500 / 1.08 = 8796.296296 (6 places, half-up)
     euros = client.get(f"{IX}/LME-CU", params={"currency": "EUR"}).json()
@@ -78,6 +80,7 @@ def _series(client: TestClient, name: str) -> list[tuple[str, str]]:
         ({"date": "2026-11-05", "value": 9500.5}, "value", "strings"),
         ({"date": "2026-11-05", "value": "nine thousand"}, "value", "not a decimal"),
         ({"date": "2026-13-01", "value": "9500"}, "date", ""),
+        ({"date": 1793404800, "value": "9500"}, "date", "as a string"),
         ({"date": "1989-12-31", "value": "9500"}, "date", "1990-01-01 or later"),
         ({"date": "2099-01-01", "value": "9500"}, "date", "days ahead"),
         ({"date": "2026-11-05"}, "value", ""),

@@ -197,6 +197,7 @@ def test_the_previous_months_average_and_a_missing_value(
         ({"extras": [{"kind": "certificate", "value": "4.0", "amount": "1"}]}, "extras[0].value"),
         ({"extras": [{"kind": "paint", "amount": "1"}]}, "extras[0].kind"),
         ({"extras": [{"kind": "finish", "amount": "-1"}]}, "extras[0].amount"),
+        ({"extras": [{"kind": "finish", "amount": 0}]}, "extras[0].amount"),
         ({"currency": "XYZ"}, "currency"),
     ],
 )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from steelyard.access.deps import StaffPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
+from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.market import rules, service
 from steelyard.market.model import NAME_PATTERN, IndexValue, MarketIndex
 from steelyard.market.rulebook import PriceRule, Scope
@@ -31,6 +32,18 @@ router = APIRouter(prefix="/api/v1", tags=["market"], responses=problem_response
 IndexName = Annotated[str, Path(pattern=NAME_PATTERN, description="e.g. LME-CU, ALLOY-1.4301")]
 RuleKey = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,63}$", description="the SKU, grade or family")]
 _SIX = Decimal("0.000001")
+
+
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day(text: str | None, field: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.from_problems([FieldProblem(field, f"'{text}' is not a date like 2026-11-30")]) from None
 
 
 def today() -> date:
@@ -69,8 +82,8 @@ def list_indices(db: DbDep) -> Page[IndexOut]:
 def get_index(
     name: IndexName,
     db: DbDep,
-    start: Annotated[date | None, Query(alias="from", description="first date of the series")] = None,
-    end: Annotated[date | None, Query(alias="to", description="last date of the series")] = None,
+    start: Annotated[str | None, Query(alias="from", pattern=ISO_DATE, description="first date: 2026-11-01")] = None,
+    end: Annotated[str | None, Query(alias="to", pattern=ISO_DATE, description="last date: 2026-11-30")] = None,
     currency: Annotated[
         str | None, Query(pattern=r"^[A-Z]{3}$", description="also give each value in this currency (rate table)")
     ] = None,
@@ -80,7 +93,7 @@ def get_index(
     with db.read() as conn:
         index = service.get_index(conn, name)
         fx = service.conversion(conn, index, currency)
-        values = service.series(conn, name, start=start, end=end, limit=limit)
+        values = service.series(conn, name, start=_day(start, "from"), end=_day(end, "to"), limit=limit)
         newest = service.latest(conn, name)
     return _index_out(index, newest, values, fx, currency)
 

@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from steelyard.access.schemas import CurrencyCode
 from steelyard.market.model import Period
 from steelyard.pricing.surcharges import Basis, ExtraKind
-from steelyard.wire import DecimalIn, DecimalOut, Money
+from steelyard.wire import DECIMAL_PATTERN, DecimalOut, Money, parse_decimal
+
+
+def _decimal_text(value: Any) -> Decimal:
+    # The schema says string (exact): a JSON number, even a whole one, is refused as the schema refuses it.
+    if not isinstance(value, str | Decimal):
+        raise ValueError('send decimals as strings, e.g. "0.58" (JSON numbers are not exact)')
+    return parse_decimal(value)
+
+
+DecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_text),
+    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["12.5"]}),
+]
+
+
+def _date_text(value: Any) -> Any:
+    # "2026-11-30" only: Pydantic would also read a number as seconds since 1970, which the schema does not allow.
+    if not isinstance(value, str | dt.date):
+        raise ValueError('send a date as a string, e.g. "2026-11-30"')
+    return value
+
+
+DateIn = Annotated[dt.date, BeforeValidator(_date_text)]
 
 
 class IndexIn(BaseModel):
@@ -25,7 +50,7 @@ class IndexIn(BaseModel):
 
 class IndexValueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: dt.date = Field(description="effective from this day (a monthly index: the month's first day)")
+    date: DateIn = Field(description="effective from this day (a monthly index: the month's first day)")
     value: DecimalIn = Field(description="in the index's currency per its unit, above zero", examples=["9512.5"])
 
 
