@@ -39,7 +39,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         except Exception as exc:
-            pytest.fail(f"PostgreSQL at {url} cannot be reached ({exc}); start it, see DEVELOPERS.md", pytrace=False)
+            message = f"PostgreSQL at {url} cannot be reached ({exc}); start it, see README.md (Two commands)"
+            pytest.fail(message, pytrace=False)
         finally:
             engine.dispose()
     migrate(url, "head")

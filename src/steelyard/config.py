@@ -105,8 +105,9 @@ class Settings(BaseSettings):
     session_secret: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
         min_length=16,
-        description="signs the /staff session cookie; default: random per process (sign-ins end at a restart); set "
-        "the same value in every process when serving with several workers or servers",
+        description="signs the /staff session cookie (and page cursors unless cursor_secret is set); default: "
+        "random per process (sign-ins end at a restart); required, the same in every process, with several workers "
+        "or a PostgreSQL database (docs/security.md)",
     )
     cursor_secret: SecretStr | None = Field(
         None,
