@@ -101,6 +101,7 @@ def seed(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing when products exist already")] = False,
 ) -> None:
     """Load the demo catalogue: real grades, densities and standard sizes, three warehouses, stock and tiered prices."""
+    from steelyard.charges.demo import seed_rules
     from steelyard.db import Database, make_engine
     from steelyard.demo import generate
     from steelyard.inventory.seed import load, product_count
@@ -121,10 +122,12 @@ def seed(
         with db.write() as conn:
             report = load(conn, warehouses=catalogue.warehouses, items=catalogue.products)
             seed_market(conn, today=datetime.now(UTC).date())
+            rules = seed_rules(conn)
         elapsed = time.perf_counter() - started
         typer.echo(
             f"seeded {report.products} products, {report.warehouses} warehouses, "
             f"{report.stock_rows} stock levels in {elapsed:.1f} s ({report.products / elapsed:.0f} products/s)"
+            + (f"; {rules} demo order-charge and freight rules" if rules else "")
         )
     finally:
         db.dispose()

@@ -98,6 +98,24 @@ class Settings(BaseSettings):
     default_hold_limit_kg: Decimal = Field(
         Decimal(80_000), ge=0, description="kg an account may hold at once (account hold_limit_kg overrides)"
     )
+    default_delivery_country: str = Field(
+        "DE",
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2: where freight is estimated to when a quote names none",
+    )
+    company_name: str = Field("Steelyard Metals", max_length=200, description="the header of quotes and delivery notes")
+    company_address: str = Field(
+        "Hafenstrasse 1, 47119 Duisburg, Germany", max_length=500, description="under the name on documents"
+    )
+    company_contact: str = Field(
+        "sales@steelyard.example, +49 203 000000", max_length=300, description="phone, e-mail, VAT id on documents"
+    )
+    quote_terms: str = Field(
+        "Prices in the quote currency, excluding tax unless shown. Freight is an estimate from the carrier rules; "
+        "it is confirmed on order. Delivery ex works unless agreed otherwise. Our general terms of sale apply.",
+        max_length=2000,
+        description="the terms printed at the foot of a quote",
+    )
     default_cut_fee: Decimal = Field(
         Decimal("2.50"), ge=0, description="per cut, in EUR, when neither product nor family sets one"
     )

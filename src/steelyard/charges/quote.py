@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection
 
 from steelyard.charges import service
+from steelyard.charges.countries import country_problem
+from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.pricing.charges import OrderCharge, order_charges
 from steelyard.pricing.freight import FreightEstimate, ShipLine, estimate_freight
 from steelyard.quotes.currencies import Currency, fx_rate, get_currencies
@@ -34,6 +37,9 @@ class Extras:
         if self.freight is not None and self.freight.amount is not None:
             found.append(self.freight.amount)
         return found
+
+
+NO_EXTRAS = Extras((), None)
 
 
 def _longest(line: QuoteLine, dimensions: Mapping[str, Decimal]) -> Decimal | None:
@@ -67,6 +73,9 @@ def quote_extras(
     country: str,
 ) -> Extras:
     """The order charges and the freight estimate of priced `lines` (`dimensions` by product id)."""
+    problem = country_problem(country)
+    if problem is not None:
+        raise InvalidInput.from_problems([FieldProblem("delivery_country", problem)])
     charge_rules = service.list_charges(conn, account_id=account_id, every=False)
     freight_rules = service.list_freight_rules(conn)
     if not charge_rules and not freight_rules:
@@ -84,3 +93,37 @@ def quote_extras(
             consignment, country=country, rules=freight_rules, currency=code, minor_units=places, rates=rates
         )
     return Extras(charges, freight)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def charges_document(extras: Extras) -> list[dict[str, Any]]:
+    """The charges as the quote stores and answers them (decimals as exact text)."""
+    return [
+        {
+            "kind": c.kind,
+            "amount": str(c.amount),
+            "threshold": str(c.threshold),
+            "short_by": str(c.short_by),
+            "scope": c.scope,
+            "note": c.note,
+        }
+        for c in extras.charges
+    ]
+
+
+def freight_document(extras: Extras) -> dict[str, Any] | None:
+    f = extras.freight
+    if f is None:
+        return None
+    return {
+        "country": f.country,
+        "weight_kg": str(f.weight_kg),
+        "longest_mm": _text(f.longest_mm),
+        "rule": f.rule,
+        "kind": f.kind,
+        "amount": _text(f.amount),
+        "advice": list(f.advice),
+    }

@@ -69,6 +69,7 @@ def create_quote(
                 settings=settings,
                 now=now(),
                 accept_language=accept_language,
+                delivery_country=body.delivery_country,
             )
     else:
         # A quote that holds nothing only reads to price itself: on SQLite, whose one write lock all processes
@@ -82,6 +83,7 @@ def create_quote(
                 principal=principal,
                 settings=settings,
                 accept_language=accept_language,
+                delivery_country=body.delivery_country,
             )
         with db.write() as conn:
             quote = service.store_quote(
@@ -105,6 +107,7 @@ def estimate(
             principal=principal,
             settings=_settings(request),
             accept_language=accept_language,
+            delivery_country=body.delivery_country,
         )
     return model_response(EstimateOut.model_validate(pricing.estimate_document(priced)))
 

@@ -17,6 +17,7 @@ from steelyard.access.service import get_account
 from steelyard.catalog import repository as catalog
 from steelyard.catalog.model import Product
 from steelyard.catalog.rules import converter, physics_of
+from steelyard.charges.quote import NO_EXTRAS, Extras, charges_document, freight_document, quote_extras
 from steelyard.config import Settings
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput
@@ -281,6 +282,7 @@ class PricedQuote:
     subtotal: Decimal
     tax: Decimal
     total: Decimal
+    extras: Extras = NO_EXTRAS  # order charges and freight (steelyard.charges), in the subtotal
 
 
 def price_quote(
@@ -291,8 +293,9 @@ def price_quote(
     principal: Principal | None,
     settings: Settings,
     accept_language: str | None = None,
+    delivery_country: str | None = None,
 ) -> PricedQuote:
-    """Price a quote without storing it: the terms, the lines and the totals (reads only)."""
+    """Price a quote without storing it: the terms, the lines, charges, freight and the totals (reads only)."""
     terms = terms_for(conn, principal, currency, settings, accept_language)
     products = _products_for(conn, lines)
     codes = {terms.currency} | {p.product.price.currency for p in products.values()}
@@ -329,8 +332,17 @@ def price_quote(
         for i, line in enumerate(lines)
     )
     priced = with_market_prices(conn, priced, products, currency=terms.currency, currencies=currencies)
-    totals = quote_totals([line.subtotal for line in priced], terms.tax_rate, currencies[terms.currency].minor_units)
-    return PricedQuote(terms, priced, totals.subtotal, totals.tax, totals.total)
+    extras = quote_extras(  # charges judge the goods with their surcharges: after the market prices
+        conn,
+        lines=priced,
+        dimensions={p.id: p.product.dimensions_mm for p in products.values()},
+        account_id=terms.account_id,
+        currency=currencies[terms.currency],
+        country=delivery_country or settings.default_delivery_country,
+    )
+    subtotals = [line.subtotal for line in priced] + extras.amounts
+    totals = quote_totals(subtotals, terms.tax_rate, currencies[terms.currency].minor_units)
+    return PricedQuote(terms, priced, totals.subtotal, totals.tax, totals.total, extras)
 
 
 def estimate_document(priced: PricedQuote) -> dict[str, Any]:
@@ -340,6 +352,8 @@ def estimate_document(priced: PricedQuote) -> dict[str, Any]:
         "currency": priced.terms.currency,
         "tax_rate": priced.terms.tax_rate,
         "lines": priced.lines,
+        "charges": charges_document(priced.extras),
+        "freight": freight_document(priced.extras),
         "subtotal": priced.subtotal,
         "tax": priced.tax,
         "total": priced.total,

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 
 from steelyard.access.schemas import CurrencyCode
 from steelyard.catalog.schemas import Sku
+from steelyard.charges.schemas import ChargeOut, CountryCode, FreightOut
 from steelyard.cutting import MAX_PARTS, PartSpec
 from steelyard.inventory.model import Requirements
 from steelyard.inventory.schemas import CertificateType
@@ -133,6 +134,9 @@ class EstimateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=200)
     currency: CurrencyCode | None = Field(None, description="default: the account's currency, else EUR")
+    delivery_country: CountryCode | None = Field(
+        None, description="where the goods go, for the freight estimate (default: STEELYARD_DEFAULT_DELIVERY_COUNTRY)"
+    )
 
     def line_requests(self) -> list[LineRequest]:
         return [line.to_request() for line in self.lines]
@@ -142,6 +146,9 @@ class QuoteIn(EstimateIn):
     reserve: BoolIn = Field(False, description="hold what is available until valid_until (needs a customer token)")
 
 
+CHARGES = "order charges (minimum order value, small quantity) met by the goods, each saying what avoids it"
+FREIGHT = "the freight estimate: the carrier rule applied and advice; null when staff have set no freight rule"
+SUBTOTAL = "the lines' subtotals plus charges and freight (a freight without a rule adds nothing)"
 _READS_LINES = ConfigDict(from_attributes=True)  # answer models read quotes.lines' dataclasses directly
 
 
@@ -309,7 +316,9 @@ class QuoteOut(BaseModel):
     currency: str
     reserve: bool
     lines: list[QuoteLineOut]
-    subtotal: Money
+    charges: list[ChargeOut] = Field(default_factory=list, description=CHARGES)
+    freight: FreightOut | None = Field(None, description=FREIGHT)
+    subtotal: Money = Field(description=SUBTOTAL)
     tax_rate: DecimalOut
     tax: Money
     total: Money
@@ -326,7 +335,9 @@ class EstimateOut(BaseModel):
     account_id: int | None
     currency: str
     lines: list[EstimateLineOut]
-    subtotal: Money
+    charges: list[ChargeOut] = Field(default_factory=list, description=CHARGES)
+    freight: FreightOut | None = Field(None, description=FREIGHT)
+    subtotal: Money = Field(description=SUBTOTAL)
     tax_rate: DecimalOut
     tax: Money
     total: Money

@@ -45,12 +45,19 @@ def create_quote(
     settings: Settings,
     now: datetime,
     accept_language: str | None = None,
+    delivery_country: str | None = None,
 ) -> dict[str, Any]:
     """Price and store a quote; with `reserve`, the caller (a customer) also holds what is available."""
     if reserve:
         check_reserve(principal)
     priced = price_quote(
-        conn, lines=lines, currency=currency, principal=principal, settings=settings, accept_language=accept_language
+        conn,
+        lines=lines,
+        currency=currency,
+        principal=principal,
+        settings=settings,
+        accept_language=accept_language,
+        delivery_country=delivery_country,
     )
     return store_quote(conn, priced=priced, reserve=reserve, principal=principal, settings=settings, now=now)
 
@@ -144,6 +151,8 @@ def quote_document(row: Any, now: datetime) -> dict[str, Any]:
         "tax": row.tax,
         "total": row.total,
         "lines": row.lines,
+        "charges": row.charges or [],
+        "freight": row.freight,
         "valid_until": row.valid_until,
         "held_until": row.held_until,
         "created_at": row.created_at,
