@@ -1,8 +1,11 @@
 """Quality and speed of the cutting planner (`make bench-cutting`, also part of `make bench`).
 
-python bench/cutting_bench.py                  # the shipped BPPLIB sample + generated jobs; prints Markdown
+python bench/cutting_bench.py --instances DIR  # the BPPLIB sample (bench/data/bpplib_sample.tsv) + generated jobs
 python bench/cutting_bench.py --write          # ... and writes the section of docs/benchmarks.md
-python bench/cutting_bench.py --instances DIR --bounds FILE   # every BPPLIB file under DIR (e.g. the full sets)
+python bench/cutting_bench.py --instances DIR --bounds Bounds.txt   # every BPPLIB file under DIR (the full sets)
+
+The BPPLIB files are not in the repository (CC BY-NC-ND 4.0): unpack them outside it and give the folder with
+`--instances` or `STEELYARD_BPPLIB_DIR` (docs/benchmarks.md says how); without them the 1D section is skipped.
 
 1D: the planner's stock count on public BPPLIB instances (Delorme, Iori and Martello 2018) against their known
 optimum; first-fit decreasing beside it as the textbook baseline. 2D: generated sheet jobs against the area
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -27,7 +31,7 @@ from typing import Any
 from steelyard.cutting import PartSpec, StockPiece, default_settings, linear, plan_cuts
 
 BENCH = Path(__file__).resolve().parent
-DATA = BENCH / "data" / "bpplib"
+SAMPLE = BENCH / "data" / "bpplib_sample.tsv"
 DOC = BENCH.parent / "docs" / "benchmarks.md"
 RESULTS = BENCH / "results"
 BEGIN = "<!-- cutting-bench:begin -->"
@@ -51,15 +55,18 @@ def read_instance(path: Path) -> tuple[int, list[int]]:
     return capacity, lengths
 
 
-def bpplib(instances: Path, bounds: dict[str, int]) -> list[dict[str, Any]]:
-    rows = []
+def bpplib(instances: Path | None, bounds: dict[str, int], budget_s: float | None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if instances is None:
+        return rows
     for path in sorted(instances.rglob("*.txt")):
         name = path.stem
         if name not in bounds:
             continue
         capacity, lengths = read_instance(path)
         started = time.perf_counter()
-        bins = linear.pack(lengths, capacity, budget_s=linear.budget_for(len(lengths)))
+        budget = linear.budget_for(len(lengths)) if budget_s is None else budget_s
+        bins = linear.pack(lengths, capacity, budget_s=budget)
         seconds = time.perf_counter() - started
         assert sorted(x for b in bins for x in b) == sorted(lengths) and all(sum(b) <= capacity for b in bins)
         rows.append(
@@ -226,27 +233,41 @@ def write_doc(section: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/cutting_bench.py", description=__doc__)
-    parser.add_argument("--instances", type=Path, default=DATA, help="folder of BPPLIB .txt files (searched deeply)")
-    parser.add_argument("--bounds", type=Path, default=DATA / "optimum.tsv", help="instance, lower bound, best known")
+    env = os.environ.get("STEELYARD_BPPLIB_DIR")
+    parser.add_argument(
+        "--instances",
+        type=Path,
+        default=Path(env) if env else None,
+        help="folder of unpacked BPPLIB .txt files, searched deeply (default: $STEELYARD_BPPLIB_DIR)",
+    )
+    parser.add_argument("--bounds", type=Path, default=SAMPLE, help="instance, lower bound, best known")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="seconds per BPPLIB instance (default: the production budget, linear.budget_for)",
+    )
     parser.add_argument("--jobs", type=int, default=200, help="generated sheet jobs and length jobs, each")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     bounds = read_bounds(args.bounds)
-    result: dict[str, Any] = {"bpplib": bpplib(args.instances, bounds)}
+    if args.instances is None:
+        print("no BPPLIB folder (--instances or STEELYARD_BPPLIB_DIR): the 1D section is skipped", file=sys.stderr)
+    result: dict[str, Any] = {"bpplib": bpplib(args.instances, bounds, args.budget)}
     result["sheets"] = sheet_jobs(args.jobs, args.seed)
     result["lengths"] = length_jobs(args.jobs, args.seed)
-    shipped = args.instances.resolve() == DATA.resolve()
+    sample = args.bounds.resolve() == SAMPLE.resolve()
     result["meta"] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _commit(),
         "machine": _machine(),
         "instances": (
-            f"the {len(result['bpplib'])} BPPLIB files shipped in bench/data/bpplib"
-            if shipped
-            else f"{len(result['bpplib'])} BPPLIB files from {args.instances}"
+            f"the {len(result['bpplib'])} BPPLIB instances listed in bench/data/bpplib_sample.tsv"
+            if sample
+            else f"{len(result['bpplib'])} BPPLIB instances with bounds in {args.bounds.name}"
         ),
+        "budget": "production" if args.budget is None else f"{args.budget:g} s an instance",
         "wall_s": time.perf_counter() - started,
     }
     section = markdown(result)
@@ -272,7 +293,6 @@ def _commit() -> str:
 
 
 def _machine() -> str:
-    import os
     import platform
 
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

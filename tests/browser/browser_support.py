@@ -11,6 +11,8 @@ import httpx
 SHEET = "WEB-AL-SH-2"
 # A granulate sold in 25 kg bags: it has no area, so m2 is refused with the units it can be sold in.
 GRANULES = "WEB-PE-GR-25"
+# A steel flat bar in 1000 mm lengths, stocked by the bar at 4.00 EUR, 2.00 EUR a cut: the cut list's page.
+BAR = "WEB-ST-FB-1000"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import GRANULES, SHEET, Site
+from browser_support import BAR, GRANULES, SHEET, Site
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from servers import UNLIMITED, running_server
@@ -106,13 +106,30 @@ def _add_test_products(site: Site) -> None:
             "tiers": [{"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "1.90", "per": "kg"}],
         },
     }
+    bar = {
+        "sku": BAR,
+        "name": "Steel flat bar S235 40 x 10 mm x 1000 mm (web test)",
+        "family": "steel",
+        "grade": "S235",
+        "form": "flat_bar",
+        "density_kg_m3": "7850",
+        "dimensions_mm": {"width": "40", "thickness": "10", "length": "1000"},
+        "stock_unit": "piece",
+        "piece_name": "bar",
+        "cut_fee": "2.00",
+        "price": {
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "piece"}, "unit_price": "4.00", "per": "piece"}],
+        },
+    }
     with site.api(site.staff_token) as client:
-        for body in (sheet, granules):
+        for body in (sheet, granules, bar):
             response = client.post("/api/v1/products", json=body)
             assert response.status_code == 201, response.text
     site.receive(SHEET, "MIL", "300", "kg")
     site.receive(SHEET, "RTM", "40", "kg")
     site.receive(GRANULES, "DUI", "1000", "kg")
+    site.receive(BAR, "DUI", "30", "piece")
 
 
 @pytest.fixture(scope="session")

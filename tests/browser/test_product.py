@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from browser_support import GRANULES, SHEET, Site
+from browser_support import BAR, GRANULES, SHEET, Site
 from playwright.sync_api import Browser, Page, expect
 
 
@@ -194,3 +194,76 @@ def test_fractions_and_an_ambiguous_text_on_the_page(page: Page) -> None:
     expect(error).to_contain_text("1500 kg")
     expect(error).to_contain_text("1.5 kg")
     expect(qty).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_cut_list_draws_its_plan_and_prices_it_live(page: Page, screenshots: Path) -> None:
+    """The issue's case on the page: 600 mm parts from 1000 mm bars take a bar each (2 x 600 > 1000).
+
+    Hand calculation (docs/cutting.md's geometry: 5 mm trim + 3 mm kerf, each part then one kerf): a bar holds
+    8 + 600 + 3 + 300 = 911 mm but never two 600s or a 600 with two 300s (8 + 603 + 603 > 1000); three 300s fit
+    (8 + 303 + 303 + 300 = 914). Goods 4.00 EUR a bar, 2.00 EUR a cut, 20 % tax.
+    """
+    page.goto(f"/products/{BAR}")
+    page.get_by_text("Cut to size (optional)").click()
+    page.get_by_label("Length (mm), size 1").press_sequentially("600", delay=30)
+    page.get_by_label("Count, size 1").fill("10")
+    # 10 bars x 4.00 + 10 cuts x 2.00 = 60.00; tax 12.00
+    expect(page.locator(_out(page, "total"))).to_have_text("72.00 EUR")
+    expect(page.locator(_out(page, "stock_quantity"))).to_have_text("10 bars")
+    plan = page.locator("#cut-plan")
+    expect(plan.locator("figcaption")).to_contain_text("10 parts from 10 bars (the fewest possible)")
+    drawings = plan.locator("svg.cut-piece")
+    expect(drawings).to_have_count(1)
+    expect(plan.locator(".cut-count").first).to_have_text("10 \u00d7")
+    expect(drawings.first.locator("g.part")).to_have_count(1)
+    expect(drawings.first.locator("rect.scrap")).to_have_count(1)  # 389 mm: shorter than the 500 mm kept
+
+    # A second size fills the offcuts: still 10 bars, one more cut each; the drawing follows.
+    page.get_by_role("button", name="Add a size").click()
+    page.get_by_label("Length (mm), size 2").fill("300")
+    page.get_by_label("Count, size 2").fill("10")
+    expect(page.locator(_out(page, "total"))).to_have_text("96.00 EUR")  # 40.00 + 20 x 2.00 = 80.00 + 16.00
+    expect(drawings.first.locator("g.part")).to_have_count(2)
+
+    # Four more 300s: one bar takes three, one the last: 12 bars, 24 cuts = 48.00 + 48.00 + 19.20 tax.
+    page.get_by_label("Count, size 2").fill("14")
+    expect(page.locator(_out(page, "total"))).to_have_text("115.20 EUR")
+    expect(page.locator(_out(page, "stock_quantity"))).to_have_text("12 bars")
+    expect(page.locator(_out(page, "quantity"))).to_have_text("24 parts")
+    expect(drawings).to_have_count(3)
+    expect(plan.locator(".cut-count")).to_have_text(["10 \u00d7", "1 \u00d7", "1 \u00d7"])
+    expect(drawings.nth(1).locator("g.part")).to_have_count(3)
+    expect(drawings.nth(1).locator("g.part").first).to_have_attribute("data-size", "300")
+
+    # A part longer than the bar: the server's 422 names it and marks its row.
+    page.get_by_label("Length (mm), size 2").fill("1200")
+    expect(page.locator("#est-error")).to_contain_text("Size 2: 1200 mm is longer than any stock piece (1000 mm)")
+    expect(page.get_by_label("Length (mm), size 2")).to_have_attribute("aria-invalid", "true")
+    expect(plan).to_be_hidden()
+    page.get_by_label("Length (mm), size 2").fill("300")
+    expect(plan).to_be_visible()
+    expect(page.locator("#est-error")).to_be_hidden()
+    expect(page.locator(_out(page, "total"))).to_have_text("115.20 EUR")
+    page.get_by_label("Count, size 2").blur()
+    page.screenshot(path=str(screenshots / "product-cut-list.png"), full_page=True)
+
+
+def test_a_sheet_cut_list_is_drawn_to_scale(page: Page) -> None:
+    """The issue's sheet cases: two 1500 x 1000 parts need two 2500 x 1250 sheets; 1000 x 2000 fits turned."""
+    page.goto(f"/products/{SHEET}")
+    page.get_by_text("Cut to size (optional)").click()
+    page.get_by_label("Length (mm), size 1").fill("1500")
+    page.get_by_label("Width (mm), size 1").fill("1000")
+    page.get_by_label("Count, size 1").fill("2")
+    plan = page.locator("#cut-plan")
+    expect(plan.locator("figcaption")).to_contain_text("2 parts from 2 sheets")
+    expect(plan.locator(".cut-count")).to_have_text(["2 \u00d7"])
+    drawing = plan.locator("svg.cut-piece").first
+    expect(drawing).to_have_attribute("viewBox", "0 0 2500 1250")
+    page.get_by_label("Length (mm), size 1").fill("1000")
+    page.get_by_label("Width (mm), size 1").fill("2000")
+    page.get_by_label("Count, size 1").fill("1")
+    expect(plan.locator("figcaption")).to_contain_text("1 part from 1 sheet")
+    part = drawing.locator("g.part")
+    expect(part).to_have_attribute("data-size", "1000 \u00d7 2000")
+    expect(part.locator("rect")).to_have_attribute("width", "2000")  # turned: its 2000 mm along the sheet

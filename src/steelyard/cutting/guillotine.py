@@ -11,6 +11,7 @@ The kerf is folded in by the caller: a part is `size + kerf` each way and the sh
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -126,17 +127,85 @@ def _run(parts: list[Part], sheets: Sequence[Sheet], rotation: bool, fit: int, r
     return used
 
 
+def _fill_sheet(parts: list[Part], sheet: Sheet, rotation: bool, fit: int, rule: int) -> Packed:
+    """One sheet cut from `parts` in their order: each part that still fits goes where it fits best."""
+    score = _FITS[fit]
+    packed = Packed(sheet, free=[(0, 0, sheet.length, sheet.width)])
+    for part in parts:
+        best: tuple[tuple[int, int], int, int, int, bool] | None = None
+        for r, rect in enumerate(packed.free):
+            for pl, pw, turned in _orientations(part, rotation):
+                if pl <= rect[2] and pw <= rect[3]:
+                    s = score(rect, pl, pw)
+                    if best is None or s < best[0]:
+                        best = (s, r, pl, pw, turned)
+        if best is not None:
+            _, r, pl, pw, turned = best
+            rect = packed.free.pop(r)
+            packed.parts.append((part[0], rect[0], rect[1], turned))
+            packed.free.extend(_split(rect, pl, pw, rule))
+    return packed
+
+
+def _sheet_by_sheet(
+    parts: Sequence[Part], sheets: Sequence[Sheet], rotation: bool, deadline: float
+) -> list[Packed] | None:
+    """Sheet by sheet, each cut the way (of every order, fit and split rule) that uses most of its area.
+
+    The two-dimensional cousin of the minimum-bin-slack heuristic: a sheet is finished before the next is
+    started, so the parts left over are not scattered over half-empty sheets. None when out of time.
+    """
+    by_id = {p[0]: p for p in parts}
+    left = list(parts)
+    used: list[Packed] = []
+    taken = [0] * len(sheets)
+    while left:
+        kind = next(
+            (
+                k
+                for k, sheet in enumerate(sheets)
+                if (sheet.count is None or taken[k] < sheet.count) and any(fits(p, sheet, rotation) for p in left)
+            ),
+            None,
+        )
+        if kind is None:
+            return None
+        best: tuple[int, int] | None = None
+        chosen: Packed | None = None
+        for order in _ORDERS:
+            ordered = sorted(left, key=order)
+            for fit in range(len(_FITS)):
+                for rule in range(3):
+                    if time.perf_counter() > deadline:
+                        return None
+                    packed = _fill_sheet(ordered, sheets[kind], rotation, fit, rule)
+                    area = sum(by_id[pid][1] * by_id[pid][2] for pid, _, _, _ in packed.parts)
+                    largest = max((r[2] * r[3] for r in packed.free), default=0)
+                    if best is None or (area, largest) > best:
+                        best, chosen = (area, largest), packed
+        assert chosen is not None and chosen.parts  # the kind was chosen because some part fits it
+        taken[kind] += 1
+        used.append(chosen)
+        placed = {pid for pid, _, _, _ in chosen.parts}
+        left = [p for p in left if p[0] not in placed]
+    return used
+
+
 def _quality(plan: list[Packed]) -> tuple[int, int, int]:
     stock_area = sum(p.sheet.length * p.sheet.width for p in plan)
     largest_free = max((r[2] * r[3] for p in plan for r in p.free), default=0)
     return (len(plan), stock_area, -largest_free)
 
 
-def pack_sheets(parts: Sequence[Part], sheets: Sequence[Sheet], *, rotation: bool, bound: int = 0) -> list[Packed]:
+def pack_sheets(
+    parts: Sequence[Part], sheets: Sequence[Sheet], *, rotation: bool, bound: int = 0, budget_s: float = 0.05
+) -> list[Packed]:
     """The best plan over every part order, fit rule and split rule; parts must each fit some sheet.
 
-    Stops at the first plan that uses `bound` sheets (a lower bound: no plan does better).
+    Stops at the first plan that uses `bound` sheets (a lower bound: no plan does better). Above it, the
+    sheet-by-sheet heuristic is tried as well, within `budget_s`.
     """
+    deadline = time.perf_counter() + budget_s
     best: list[Packed] | None = None
     best_quality: tuple[int, int, int] | None = None
     for order in _ORDERS:
@@ -153,6 +222,10 @@ def pack_sheets(parts: Sequence[Part], sheets: Sequence[Sheet], *, rotation: boo
                     return plan
     if best is None:
         raise ValueError("the parts do not fit the sheets given")
+    if best_quality is not None and best_quality[0] > bound:
+        greedy = _sheet_by_sheet(parts, sheets, rotation, deadline)
+        if greedy is not None and _quality(greedy) < best_quality:
+            best = greedy
     return best
 
 

@@ -5,12 +5,15 @@ last part on a bar may end flush with the bar's end without a cut after it.
 
 The method (the figures behind the choice are in docs/cutting.md and docs/benchmarks.md):
 1. Lower bound L2 of Martello and Toth (1990): the plan stops as soon as it meets it, proven optimal.
-2. First-fit decreasing (FFD) and the minimum-bin-slack heuristic MBS' (Gupta and Ho 1999, with the largest part
-   fixed in each bar as in Fleszar and Hindi 2002): every bar is filled with the subset of the remaining parts
-   that leaves the least slack, found by a bounded depth-first search over the distinct lengths.
-3. Until the bound is met or the work budget is spent: MBS' again with a bar's slack allowance raised step by
-   step and the search started from each next-largest length (sampling, Fleszar and Hindi 2002), then a
-   rebuild of the emptiest bars (their parts re-packed into the others' slack with exact subset searches).
+2. First-fit decreasing (FFD).
+3. Above the bound, on up to 80 % of the budget: when the slack the bound leaves is small enough for
+   the ways of cutting one bar to be listed, the pattern model of patterns.py, solved exactly by OR-Tools CP-SAT.
+4. The minimum-bin-slack heuristic MBS' (Gupta and Ho 1999, with the largest part fixed in each bar as in Fleszar
+   and Hindi 2002): every bar is filled with the subset of the remaining parts that leaves the least slack, found
+   by a bounded depth-first search over the distinct lengths.
+5. Then one depth-first bin completion (Korf 2002) for one bar fewer on a quarter of what is left
+   (it settles most small jobs, or proves that one bar fewer is impossible), then the local search of
+   search.py (a consistent neighbourhood search) until the bound is met or the budget is spent.
 The best plan found is kept. Every step works on counts of distinct lengths, so 40 parts of one length cost
 no more than one.
 """
@@ -23,16 +26,23 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
+from steelyard.cutting import patterns, search
+
 Bins = list[list[int]]
 """A plan: one list of part lengths per stock piece."""
 
 DEFAULT_BUDGET_S = 0.05
 """Wall-clock budget of the improvement phase; the first plan is always complete whatever the budget."""
+MAX_BUDGET_S = 2.0
+"""The most a large job may take (a line of several hundred parts): the planner's quality setting (docs/cutting.md)."""
 
 
 def budget_for(parts: int) -> float:
-    """The improvement budget of a job: 50 ms for a few parts, growing to 0.5 s for a thousand."""
-    return min(0.5, DEFAULT_BUDGET_S + parts * 0.0005)
+    """The improvement budget of a job: 50 ms plus 0.5 ms a part up to 50 parts (a quote line answers at once),
+    then 4 ms a part more, up to `MAX_BUDGET_S` (about 500 parts)."""
+    if parts <= 50:
+        return DEFAULT_BUDGET_S + parts * 0.0005
+    return min(MAX_BUDGET_S, DEFAULT_BUDGET_S + 0.025 + (parts - 50) * 0.004)
 
 
 _NODE_LIMIT = 20_000
@@ -83,11 +93,13 @@ def first_fit_decreasing(lengths: Sequence[int], capacity: int) -> Bins:
     return bins
 
 
-def best_subset(sizes: list[int], counts: list[int], cap: int, *, start: int = 0, enough: int = 0) -> list[int]:
+def best_subset(
+    sizes: list[int], counts: list[int], cap: int, *, start: int = 0, enough: int = 0, limit: int = _NODE_LIMIT
+) -> list[int]:
     """How many of each size (from `start`) to take so their sum is the largest not above `cap`.
 
     `sizes` are distinct and descending; stops early once the slack is at most `enough`, or after
-    `_NODE_LIMIT` nodes with the best found so far.
+    `limit` nodes with the best found so far.
     """
     m = len(sizes)
     take = [0] * m
@@ -107,7 +119,7 @@ def best_subset(sizes: list[int], counts: list[int], cap: int, *, start: int = 0
             best_take = take.copy()
             if cap - best <= enough:
                 return True
-        if i >= m or nodes >= _NODE_LIMIT or filled + min(room, suffix[i]) <= best:
+        if i >= m or nodes >= limit or filled + min(room, suffix[i]) <= best:
             return False
         nodes += 1
         size = sizes[i]
@@ -124,11 +136,14 @@ def best_subset(sizes: list[int], counts: list[int], cap: int, *, start: int = 0
     return best_take
 
 
-def _mbs(sizes: list[int], counts: list[int], capacity: int, allowance: int, skip: int) -> Bins:
+def _mbs(
+    sizes: list[int], counts: list[int], capacity: int, allowance: int, skip: int, deadline: float = float("inf")
+) -> Bins:
     """MBS': each bar takes the longest remaining part, then the subset of the rest leaving the least slack.
 
     With `allowance`, a fill within that much of the capacity is accepted at once; `skip` starts the
     subset search that many distinct lengths further down on every other bar (a sampling of the search).
+    Past `deadline`, each bar's search is cut to a few hundred nodes.
     """
     left = counts.copy()
     bins: Bins = []
@@ -137,12 +152,13 @@ def _mbs(sizes: list[int], counts: list[int], capacity: int, allowance: int, ski
         first = next((i for i, c in enumerate(left) if c), None)
         if first is None:
             return bins
+        limit = _NODE_LIMIT if time.perf_counter() < deadline else 300
         left[first] -= 1
         room = capacity - sizes[first]
         start = first + (skip if bar % 2 else 0)
-        take = best_subset(sizes, left, room, start=start, enough=allowance)
+        take = best_subset(sizes, left, room, start=start, enough=allowance, limit=limit)
         if start > first and sum(t * s for t, s in zip(take, sizes, strict=True)) < room - allowance:
-            take = best_subset(sizes, left, room, start=first, enough=allowance)
+            take = best_subset(sizes, left, room, start=first, enough=allowance, limit=limit)
         parts = [sizes[first]]
         for i, t in enumerate(take):
             if t:
@@ -150,22 +166,6 @@ def _mbs(sizes: list[int], counts: list[int], capacity: int, allowance: int, ski
                 parts.extend([sizes[i]] * t)
         bins.append(parts)
         bar += 1
-
-
-def _repack_emptiest(bins: Bins, capacity: int, drop: int) -> Bins | None:
-    """Empty the `drop` emptiest bars and fit their parts into the others' slack, longest first; None if not."""
-    order = sorted(range(len(bins)), key=lambda i: sum(bins[i]))
-    freed = sorted((x for i in order[:drop] for x in bins[i]), reverse=True)
-    kept = [list(bins[i]) for i in order[drop:]]
-    room = [capacity - sum(b) for b in kept]
-    for x in freed:
-        fits = [i for i, r in enumerate(room) if r >= x]
-        if not fits:
-            return None
-        i = min(fits, key=lambda j: room[j])  # best fit keeps the large gaps for the long parts
-        kept[i].append(x)
-        room[i] -= x
-    return kept
 
 
 def _completions(
@@ -271,18 +271,34 @@ def pack(lengths: Sequence[int], capacity: int, *, budget_s: float = DEFAULT_BUD
     tally = Counter(lengths)
     sizes = sorted(tally, reverse=True)
     counts = [tally[s] for s in sizes]
-    candidate = _mbs(sizes, counts, capacity, 0, 0)
+    started = time.perf_counter()
+    deadline = started + budget_s
+    # A tight job (little slack at the bound) is decided exactly by the pattern model, for each bar count in turn;
+    # listing the patterns of a job that is not tight stops early (too many), leaving the time to the heuristics.
+    for bars in range(bound, len(best)):
+        exact, impossible = patterns.solve(
+            sizes, counts, capacity, bars, listed_by=started + budget_s / 4, solved_by=started + budget_s * 0.8
+        )
+        if exact is not None:
+            return exact
+        if not impossible:
+            break
+        bound = bars + 1  # proven: no plan with `bars` bars; the bound rises (and may meet the plan in hand)
+    if len(best) <= bound:
+        return best
+    now = time.perf_counter()
+    candidate = _mbs(sizes, counts, capacity, 0, 0, now + max(0.0, deadline - now) / 2)
     if len(candidate) < len(best):
         best = candidate
-    deadline = time.perf_counter() + budget_s
+    if len(best) <= bound:
+        return best
+    # One depth-first bin completion for one bar fewer, on a quarter of what is left: it settles the easy jobs.
+    budget = [NODE_BUDGET]
+    now = time.perf_counter()
+    found = _complete(sizes, counts, capacity, len(best) - 1, budget, None, now + max(0.0, deadline - now) / 4)
+    if found is not None:
+        best = found
+    elif budget[0] > 0:
+        return best  # the search ran out of options, not of time: one bar fewer is impossible
     rng = random.Random(len(lengths))  # seeded: the same job always gets the same plan
-    attempt = 0
-    while len(best) > bound and time.perf_counter() < deadline:
-        budget = [NODE_BUDGET]
-        found = _complete(sizes, counts, capacity, len(best) - 1, budget, rng if attempt else None, deadline)
-        attempt += 1
-        if found is not None:
-            best = found
-        elif budget[0] > 0 and attempt == 1:
-            break  # the full search ran out of options: one bar fewer is impossible
-    return best
+    return search.improve(best, capacity, bound, deadline, rng)

@@ -132,13 +132,15 @@
 
   // ---- the estimator ---------------------------------------------------------------------------------------
   const TYPING_DELAY_MS = 150;
-  const MILLIMETRES = /^\s*(\d+(?:\.\d+)?)\s*(?:mm)?\s*$/; // a cut size: digits and a point, nothing to misread
   const form = document.getElementById("estimator");
   const qty = document.getElementById("qty");
   const unit = document.getElementById("unit");
-  const cutLength = document.getElementById("cut-length");
-  const cutWidth = document.getElementById("cut-width");
-  const cutBox = document.getElementById("cut"); // a <details>: the cut applies while it is open
+  const cutBox = document.getElementById("cut"); // a <details>: the cut list applies while it is open
+  const cuts = cutBox
+    ? window.SteelyardCuts.list(document.getElementById("cut-list"), document.getElementById("cut-add"), () => estimateSoon())
+    : null;
+  const planFigure = document.getElementById("cut-plan");
+  const fields = () => [qty, ...(cuts ? cuts.inputs() : [])];
   const box = document.getElementById("estimate");
   const empty = document.getElementById("est-empty");
   const error = document.getElementById("est-error");
@@ -150,31 +152,20 @@
 
   let lastRead = null; // {requested, picker}: what the server read, and the picker's unit when it was asked
 
-  // The line to price, {empty: true}, or {problem: "…"} for what can be told without asking the server. The
-  // quantity goes as typed ("1,500 lb", "1 1/2 in", "3 sheets"): the server reads it (one reader, the browser's
-  // Accept-Language choosing thousands separators and decimal marks) and the answer shows what it read. The
-  // picker's unit applies when the text names none.
+  // The line to price, {empty: true}, or {problem: "…"} for what can be told without asking the server. With
+  // the cut box open and a size typed, the line is the cut list (`cuts`: the plan decides the stock taken).
+  // Otherwise the quantity goes as typed ("1,500 lb", "1 1/2 in", "3 sheets"): the server reads it (one reader,
+  // the browser's Accept-Language choosing thousands separators and decimal marks) and the answer shows what it
+  // read. The picker's unit applies when the text names none.
   function readLine() {
+    if (cutBox && cutBox.open) {
+      const list = cuts.read();
+      if (list.problem) return list;
+      if (list.cuts) return { line: { sku, cuts: list.cuts } };
+    }
     const text = qty.value.trim();
     if (!text) return { empty: true };
-    const line = { sku, quantity: { text, unit: unit.value } };
-    const cutting = cutBox && cutBox.open;
-    if (cutting && cutLength.value.trim()) {
-      const cut = {};
-      for (const [name, input] of [
-        ["length_mm", cutLength],
-        ["width_mm", cutWidth],
-      ]) {
-        if (!input || !input.value.trim()) continue;
-        const m = MILLIMETRES.exec(input.value);
-        if (!m) return { problem: "Give the cut size as a number of millimetres, e.g. 500 or 612.5.", field: input };
-        cut[name] = m[1];
-      }
-      line.cut = cut;
-    } else if (cutting && cutWidth && cutWidth.value.trim()) {
-      return { problem: "Give the cut length too (or leave the width empty).", field: cutLength };
-    }
-    return { line };
+    return { line: { sku, quantity: { text, unit: unit.value } } };
   }
 
   function setState(state) {
@@ -183,12 +174,13 @@
     empty.hidden = state !== "empty";
     error.hidden = state !== "error";
     if (state === "empty" || state === "error") result.hidden = true;
+    if ((state === "empty" || state === "error") && planFigure) planFigure.hidden = true;
     shown = state === "ok";
   }
 
   function showProblem(message, field) {
     error.textContent = message;
-    for (const input of [qty, cutLength, cutWidth]) if (input) input.removeAttribute("aria-invalid");
+    for (const input of fields()) input.removeAttribute("aria-invalid");
     if (field) field.setAttribute("aria-invalid", "true");
     qty.setAttribute("aria-describedby", "qty-hint est-error");
     setState("error");
@@ -207,14 +199,16 @@
   function showQuote(quote, picker) {
     const line = quote.lines[0];
     const read = line.requested;
-    out("read", amount(read));
+    const plan = line.cut_plan;
+    out("read", plan ? `${plain(read.value)} parts cut to size, ${line.cuts.length} size${line.cuts.length === 1 ? "" : "s"}` : amount(read));
     lastRead = { requested: read, picker };
     // A unit typed in the box moves the picker to it, so the two never disagree on screen.
     if (read.unit !== picker && [...unit.options].some((option) => option.value === read.unit)) unit.value = read.unit;
     const cur = quote.currency;
     const priced = amount(line.quantity);
     const requested = `${plain(line.requested.value)} ${line.requested.unit}`;
-    out("quantity", priced === amount(line.requested) ? priced : `${priced} (you asked for ${requested})`);
+    if (plan) out("quantity", `${plain(line.quantity.value)} parts`);
+    else out("quantity", priced === amount(line.requested) ? priced : `${priced} (you asked for ${requested})`);
     out("stock_quantity", amount(line.stock_quantity));
     out("weight", line.weight_kg === null ? "\u2013" : `${plain(line.weight_kg)} kg`);
     const tier = line.tier;
@@ -267,8 +261,21 @@
     const cell = result.querySelector('[data-out="availability"]');
     cell.textContent = text || a.status;
     cell.className = "status-" + a.status;
-    for (const input of [qty, cutLength, cutWidth]) if (input) input.removeAttribute("aria-invalid");
+    for (const input of fields()) input.removeAttribute("aria-invalid");
     qty.setAttribute("aria-describedby", "qty-hint");
+    if (planFigure && cutBox) {
+      const flat = cutBox.dataset.mode === "flat";
+      const pieces = (n) =>
+        page.labels.piece ? label("piece", String(n)) : `${flat ? "sheet" : "length"}${n === 1 ? "" : "s"}`;
+      window.SteelyardCuts.draw(
+        planFigure,
+        document.getElementById("cut-plan-summary"),
+        document.getElementById("cut-plan-drawing"),
+        plan,
+        flat,
+        pieces,
+      );
+    }
     result.hidden = false;
     setState("ok");
   }
@@ -296,11 +303,20 @@
       // A problem document (RFC 9457): its `detail` says what to change. One line here, so drop "line 1 (SKU): ".
       let detail = answer && answer.detail ? answer.detail.replace(/^line \d+ \([^)]*\): /, "") : "";
       detail = detail.replace(/^lines\[0\]\.quantity: /, "");
-      const field = answer && JSON.stringify(answer.errors || []).includes("cut") ? cutLength : qty;
+      detail = detail.replace(/^(?:lines\[0\]\.)?cuts\[(\d+)\](?:\.\w+)?: /, (_, i) => `Size ${Number(i) + 1}: `);
+      const field = answer && JSON.stringify(answer.errors || []).includes("cut") && cuts ? cutField(answer) : qty;
       showProblem(detail || `The estimate failed (HTTP ${response.status}); try again.`, field);
     } catch (failure) {
       if (mine === asked && failure.name !== "AbortError") showProblem("The price service cannot be reached; try again.");
     }
+  }
+
+  // The cut list's input a problem names (`lines[0].cuts[1]...`), else its first one.
+  function cutField(answer) {
+    const m = /cuts\[(\d+)\]/.exec(JSON.stringify(answer.errors || []));
+    const rows = document.querySelectorAll("#cut-list tbody tr");
+    const row = (m && rows[Number(m[1])]) || rows[0];
+    return row.querySelector("input");
   }
 
   function estimateSoon() {
@@ -317,7 +333,7 @@
     if (typedUnit) qty.value = plain(lastRead.requested.value);
     estimate();
   });
-  if (cutBox) cutBox.addEventListener("toggle", () => qty.value.trim() && estimateSoon());
+  if (cutBox) cutBox.addEventListener("toggle", () => estimateSoon());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     estimate();
