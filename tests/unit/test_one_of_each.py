@@ -26,10 +26,12 @@ def places(pattern: str, *folders: Path) -> set[str]:
 @pytest.mark.parametrize(
     ("job", "pattern", "the_one"),
     [
-        # search/dimensions, events/wire and web/render each had their own
+        # search/dimensions, events/wire, web/render and pricing/base each had their own
         ("decimal to text", r'normalize\(\), "f"\)', {"src/steelyard/units/quantity.py"}),
         # events/outbox and webhooks/repository each had their own
         ("naive moment read as UTC", r"replace\(tzinfo=UTC\)", {"src/steelyard/db.py"}),
+        # quotes, pricing and the planner each checked the sizes of a cut
+        ("cut-size check", r"\bMAX_SIZE_MM\b", {"src/steelyard/cutting/plan.py"}),
         # the API route and the staff page each wired idempotency for a movement by hand
         ("posting a movement once", r'scope=f"movements:', {"src/steelyard/inventory/movements.py"}),
     ],

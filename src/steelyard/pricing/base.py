@@ -24,7 +24,7 @@ from decimal import (
 from typing import ParamSpec, TypeVar
 
 from steelyard.errors import InvalidInput
-from steelyard.units.quantity import Quantity
+from steelyard.units.quantity import Quantity, format_decimal
 
 Convert = Callable[[Quantity, str], Decimal]
 """This quantity expressed in that unit, for this product (raises UnitError when it cannot be)."""
@@ -108,9 +108,7 @@ def require_finite(value: Decimal, field: str) -> Decimal:
 
 def format_number(value: Decimal) -> str:
     """A quantity's value for people: at most 3 decimals (half-up), no trailing zeros, no exponent."""
-    shown = value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
-    text = format(shown, "f")
-    return "0" if text in ("-0", "0") else text
+    return format_decimal(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
 
 
 def describe(value: Decimal, unit: str) -> str:
