@@ -4,16 +4,17 @@ order for its customer only, and the S3-compatible file store against a real S3 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from catalogue_fixtures import post_reference
-from certificate_helpers import PNG, tiny_pdf
 from fastapi.testclient import TestClient
 from stock_helpers import assert_ledger_adds_up, move
 
+from certificate_helpers import PNG, tiny_pdf
 from servers import free_port
 from steelyard.access.model import Role
 from steelyard.access.service import create_token
@@ -270,3 +271,36 @@ def test_the_s3_store_keeps_certificates_in_a_bucket(settings: Settings, s3_endp
         s3.delete_object(Bucket="certificates", Key=keys[0])
         assert client.get(f"/api/v1/lots/{lot}/certificate", headers=staff).status_code == 404
     assert not files.exists()  # nothing went to the folder
+
+
+# -- the staff page's upload --------------------------------------------------------------------------------------
+
+
+def test_the_staff_page_uploads_only_for_a_signed_in_form(settings: Settings, files: Path) -> None:
+    with TestClient(create_app(settings), base_url="https://testserver") as page:  # the cookie is Secure
+        db: Database = page.app.state.db  # type: ignore[attr-defined]
+        with db.write() as conn:
+            token = create_token(conn, role=Role.STAFF, name="Sam Staff")
+        api = {"Authorization": f"Bearer {token}"}
+        page.post("/api/v1/warehouses", json={"code": "DUI", "name": "Duisburg"}, headers=api)
+        post_reference(page, api)
+        lot = move(page, api, BAR, "DUI", "receipt", "5", "kg", lot={"heat": "P-1"})["lot_id"]
+        upload = {"file": ("c.pdf", tiny_pdf(), "application/pdf")}
+        url = f"/staff/lots/{lot}/certificate"
+        assert page.post(url, data={"csrf": "x"}, files=upload).status_code == 401  # nobody signed in
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.get("/staff").text)
+        assert csrf is not None
+        signed = page.post("/staff/session", data={"csrf": csrf.group(1), "token": token}, follow_redirects=False)
+        assert signed.status_code == 303
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.get(f"/staff?sku={BAR}").text)
+        assert csrf is not None
+        assert page.post(url, data={"csrf": "forged"}, files=upload).status_code == 401
+        assert not list(files.rglob("*.pdf"))
+        bad = page.post(
+            url, data={"csrf": csrf.group(1), "sku": BAR}, files={"file": ("c.pdf", PNG, "application/pdf")}
+        )
+        assert "is not a PDF file" in bad.text and f'data-lot="{lot}"' in bad.text
+        assert not list(files.rglob("*.pdf"))
+        done = page.post(url, data={"csrf": csrf.group(1), "sku": BAR}, files=upload)
+        assert f"Certificate of lot {lot} (heat P-1) uploaded" in done.text
+        assert page.get(url).content == tiny_pdf()

@@ -17,6 +17,7 @@ from steelyard.web import views
 from steelyard.web.render import assets, page, static_response
 from steelyard.web.staff import router as staff_router
 from steelyard.web.staff_imports import router as staff_imports_router
+from steelyard.web.staff_lots import router as staff_lots_router
 
 router = APIRouter(include_in_schema=False)
 Names = Annotated[list[str], Query(max_length=20)]
@@ -59,3 +60,4 @@ def static(request: Request, name: str) -> Response:
 
 router.include_router(staff_router)
 router.include_router(staff_imports_router)
+router.include_router(staff_lots_router)

@@ -67,6 +67,7 @@ def staff_page(
         "data": views.staff_data(db, principal, sku.strip().upper()[:64]),
         "form": {},
         "form_key": secrets.token_urlsafe(16),
+        "certificate_max_bytes": request.app.state.settings.certificate_max_bytes,
         **extra,
     }
     return page(request, "staff.html", context, status=status, private=True)

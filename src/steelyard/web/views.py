@@ -22,8 +22,8 @@ from steelyard.catalog.api import product_out
 from steelyard.config import Settings
 from steelyard.db import Database
 from steelyard.errors import FieldProblem, InvalidInput, NotFound, SteelyardError
-from steelyard.inventory import movements
-from steelyard.inventory.schemas import LedgerEntryOut, MovementIn, OrderOut
+from steelyard.inventory import lots, movements
+from steelyard.inventory.schemas import LedgerEntryOut, LotOut, MovementIn, OrderOut
 from steelyard.quotes import orders
 from steelyard.quotes.cutting import FLAT_SECTIONS
 from steelyard.search import service as search
@@ -238,6 +238,7 @@ class StaffData:
     ledger_unit: str = ""
     ledger_error: str | None = None
     orders: list[dict[str, Any]] = field(default_factory=list)
+    lots: list[dict[str, Any]] = field(default_factory=list)
 
 
 def staff_data(db: Database, principal: Principal, sku: str) -> StaffData:
@@ -253,6 +254,10 @@ def staff_data(db: Database, principal: Principal, sku: str) -> StaffData:
                 rows, _ = movements.list_ledger(conn, sku=sku, warehouse=None, cursor=None, limit=50, newest_first=True)
                 data.ledger = [LedgerEntryOut.model_validate(r).model_dump(mode="json") for r in rows]
                 data.ledger_unit = catalog.get_product_view(conn, sku=sku).stored.product.stock_unit
+                found_lots, _ = lots.list_lots(
+                    conn, sku=sku, warehouse=None, remnant=None, heat=None, include_empty=False, cursor=None, limit=100
+                )
+                data.lots = [LotOut.model_validate(lot).model_dump(mode="json") for lot in found_lots]
             except SteelyardError as exc:
                 data.ledger_error = exc.detail
     return data
@@ -272,7 +277,7 @@ def parse_quantity(text: str, fmt: NumberFormat | None = None) -> dict[str, str]
 def movement_body(fields: dict[str, str], fmt: NumberFormat | None = None) -> MovementIn:
     """The movement a staff form describes, validated like the API's body."""
     kind = fields.get("kind", "")
-    document = {
+    document: dict[str, Any] = {
         "sku": fields.get("sku", "").strip().upper(),
         "warehouse": fields.get("warehouse", ""),
         "kind": kind,
@@ -280,6 +285,12 @@ def movement_body(fields: dict[str, str], fmt: NumberFormat | None = None) -> Mo
         "to_warehouse": (fields.get("to_warehouse") or None) if kind == "transfer" else None,
         "reason": fields.get("reason") or None,
     }
+    if kind == "receipt" and fields.get("heat", "").strip():  # a receipt with its heat: a new traced lot
+        document["lot"] = {
+            "heat": fields["heat"].strip(),
+            "mill": fields.get("mill", "").strip() or None,
+            "certificate_type": fields.get("certificate_type") or None,
+        }
     try:
         return MovementIn.model_validate(document)
     except ValidationError as exc:
