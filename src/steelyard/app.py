@@ -258,6 +258,7 @@ def routers() -> list[APIRouter]:
     from steelyard.catalog import changes
     from steelyard.catalog.api import router as catalogue
     from steelyard.charges.api import router as charges
+    from steelyard.documents.api import router as documents
     from steelyard.events.api import router as events
     from steelyard.inventory.api import lots_router
     from steelyard.inventory.api import router as inventory
@@ -279,6 +280,7 @@ def routers() -> list[APIRouter]:
         catalogue,
         accounts,
         tokens,
+        documents,  # before quotes: /quotes/{id}.pdf must not be read as /quotes/{id}
         quotes,
         charges,
         inventory,
