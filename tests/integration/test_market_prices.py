@@ -225,3 +225,28 @@ def test_who_may_set_rules_and_what_a_missing_one_answers(
     assert [(r["scope"], r["key"]) for r in listed["items"]] == [("family", "stainless")]
     rest = client.get(R, params={"limit": 1, "cursor": listed["next_cursor"]}).json()
     assert [(r["scope"], r["key"]) for r in rest["items"]] == [("grade", "CW617N")] and rest["next_cursor"] is None
+
+
+def test_a_discount_is_on_the_base_only_and_the_order_keeps_the_quotes_figures(
+    client: TestClient, market: None, staff: dict[str, str], tokens: Any, warehouses: list[str]
+) -> None:
+    from stock_helpers import move
+
+    from steelyard.access.model import Role
+
+    account = client.post(
+        "/api/v1/accounts", json={"name": "Brass Works", "currency": "EUR", "discount_percent": "10"}, headers=staff
+    ).json()
+    customer = tokens.make(Role.CUSTOMER, "Brass Works", account_id=account["id"])
+    move(client, staff, BRASS, warehouses[0], "receipt", "500", "kg")
+    quote = client.post("/api/v1/quotes", json={"lines": [line(BRASS, "100")]}, headers=customer).json()
+    (priced,) = quote["lines"]
+    # base 100 x 2.10 x 0.90 = 189.00; the surcharges pass LME through undiscounted: 522.00 + 105.30
+    assert (priced["base"], priced["subtotal"]) == ("189.00", "816.30")
+    assert [s["amount"] for s in priced["surcharges"]] == ["522.00", "105.30"]
+    assert client.post(
+        f"{IX}/LME-CU/values", json={"date": TODAY.isoformat(), "value": "10800"}, headers=staff
+    ).is_success
+    order = client.post(f"/api/v1/quotes/{quote['id']}/accept", headers=customer)
+    assert order.status_code == 201, order.text
+    assert order.json()["subtotal"] == "816.30"  # the quote's price, made with LME-CU 9720, not today's 10800
