@@ -173,3 +173,28 @@ def test_the_cli_defines_posts_and_imports_a_csv_all_or_nothing(
     assert imported.returncode == 0 and "posted 2 values" in imported.stdout, imported.stderr
     assert _series(client, "LME-ZN") == [("2026-11-02", "2810.5"), ("2026-11-03", "2790")]
     assert _series(client, "SCRAP-E3") == [("2026-11-01", "312.5")]
+
+
+def test_many_values_in_one_request_all_or_nothing(client: TestClient, staff: dict[str, str], copper: None) -> None:
+    define(client, staff, "LME-ZN", "t", "USD", "day")
+    bad = {
+        "values": [
+            {"index": "LME-CU", "date": "2026-11-02", "value": "9500"},
+            {"index": "LME-ZN", "date": "2026-11-02", "value": "-1"},
+            {"index": "LME-XX", "date": "2026-11-02", "value": "1"},
+        ]
+    }
+    r = client.post(f"{IX}/values", json=bad, headers=staff)
+    assert r.status_code == 422, r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["values[1].value", "values[2].index"]
+    assert _series(client, "LME-CU") == [] and _series(client, "LME-ZN") == []
+    good = {
+        "values": [
+            {"index": "LME-CU", "date": "2026-11-02", "value": "9500"},
+            {"index": "LME-ZN", "date": "2026-11-02", "value": "2810.5"},
+        ]
+    }
+    assert client.post(f"{IX}/values", json=good).status_code == 401
+    r = client.post(f"{IX}/values", json=good, headers=staff)
+    assert r.status_code == 200 and r.json() == {"posted": 2}
+    assert _series(client, "LME-ZN") == [("2026-11-02", "2810.5")]

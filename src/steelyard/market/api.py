@@ -12,12 +12,14 @@ from steelyard.access.deps import StaffPrincipal
 from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.market import rules, service
-from steelyard.market.model import NAME_PATTERN, IndexValue, MarketIndex
+from steelyard.market.model import NAME_PATTERN, IndexValue, MarketIndex, Row
 from steelyard.market.rulebook import PriceRule, Scope
 from steelyard.market.schemas import (
     ExtraRuleIO,
     IndexIn,
     IndexOut,
+    IndexRowsIn,
+    IndexRowsOut,
     IndexValueIn,
     IndexValueOut,
     PostedOut,
@@ -136,6 +138,16 @@ def post_value(
     if posted.replaced is not None:
         response.status_code = status.HTTP_200_OK
     return PostedOut(name=name, date=posted.value.date, value=posted.value.value, replaced=posted.replaced)
+
+
+@router.post("/indices/values", response_model=IndexRowsOut, responses=problem_responses(401, 403))
+def post_values(body: IndexRowsIn, db: DbDep, principal: StaffPrincipal) -> IndexRowsOut:
+    """Post many values of any indices in one transaction (staff): all, or none with every bad row in the 422
+    (`values[i].date`...). A date posted again is corrected. Prices follow at once, one event per product."""
+    rows = [Row(i, v.index, v.date.isoformat(), str(v.value)) for i, v in enumerate(body.values)]
+    with db.write() as conn:
+        posted = service.post_many(conn, rows, today=today(), actor=principal.name, field="values")
+    return IndexRowsOut(posted=posted)
 
 
 def _rule_out(rule: PriceRule) -> PriceRuleOut:

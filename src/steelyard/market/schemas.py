@@ -54,6 +54,24 @@ class IndexValueIn(BaseModel):
     value: DecimalIn = Field(description="in the index's currency per its unit, above zero", examples=["9512.5"])
 
 
+class IndexRowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    index: str = Field(min_length=1, max_length=32, examples=["LME-CU"])
+    date: DateIn
+    value: DecimalIn = Field(examples=["9512.5"])
+
+
+class IndexRowsIn(BaseModel):
+    """Many values at once (an ERP's daily feed): all of them, or none with every bad row named."""
+
+    model_config = ConfigDict(extra="forbid")
+    values: list[IndexRowIn] = Field(min_length=1, max_length=5000)
+
+
+class IndexRowsOut(BaseModel):
+    posted: int
+
+
 class IndexValueOut(BaseModel):
     date: dt.date
     value: DecimalOut

@@ -147,22 +147,24 @@ def _store(conn: Connection, index: MarketIndex, item: IndexValue, actor: str | 
     return Posted(index, item, before)
 
 
-def post_many(conn: Connection, rows: Sequence[Row], *, today: date, actor: str | None) -> int:
-    """Post every row of a file, all or nothing: every bad row is reported in one InvalidInput, nothing changes.
+def post_many(conn: Connection, rows: Sequence[Row], *, today: date, actor: str | None, field: str = "line") -> int:
+    """Post every row of a file (`field` "line": problems named `line 3.date`) or of a request body (`field`
+    "values": `values[2].date`), all or nothing: every bad row is reported in one InvalidInput, nothing changes.
     Emits one `price.changed` per product whose price moved, whatever the number of rows."""
     problems: list[FieldProblem] = []
     checked: list[tuple[MarketIndex, IndexValue]] = []
     known: dict[str, MarketIndex | None] = {}
     seen: set[tuple[str, date]] = set()
     for row in rows:
-        at = f"line {row.line}"
+        at = f"line {row.line}" if field == "line" else f"{field}[{row.line}]"
+        named = f"{at}.name" if field == "line" else f"{at}.index"  # a file's column, or the API's field
         try:
-            name = check_name(row.name.strip(), field=f"{at}.name")
+            name = check_name(row.name.strip(), field=named)
             if name not in known:
                 known[name] = find_index(conn, name)
             index = known[name]
             if index is None:
-                raise InvalidInput.from_problems([FieldProblem(f"{at}.name", f"no index {name}; define it first")])
+                raise InvalidInput.from_problems([FieldProblem(named, f"no index {name}; define it first")])
             when = _date(row.date, f"{at}.date")
             check_date(index, when, today, field=f"{at}.date")
             value = check_value(_decimal(row.value, f"{at}.value"), field=f"{at}.value")
