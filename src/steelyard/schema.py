@@ -11,6 +11,7 @@ from steelyard import idempotency
 from steelyard.access import tables as access_tables
 from steelyard.catalog import tables as catalog_tables
 from steelyard.charges import tables as charge_tables
+from steelyard.currencies import tables as currency_tables
 from steelyard.db import metadata
 from steelyard.events import tables as event_tables
 from steelyard.inventory import tables as inventory_tables
@@ -25,6 +26,7 @@ __all__ = [
     "access_tables",
     "catalog_tables",
     "charge_tables",
+    "currency_tables",
     "event_tables",
     "idempotency",
     "inventory_tables",

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from steelyard.currencies.rates import get_currencies, put_currency
 from steelyard.market import rules, service
 from steelyard.market.model import Row
 from steelyard.market.rulebook import PriceRule
 from steelyard.pricing.surcharges import ExtraRule, SurchargeRule
-from steelyard.quotes.currencies import get_currencies, put_currency
 
 DAYS = 62  # the whole previous month, whatever today is (an average basis needs it)
 INDICES = (

@@ -1,30 +1,30 @@
 """The market part of a quote's lines: each line of a product with a price rule gets its surcharges (from the index
 values of the order date, or the previous month's average) and its extras, and its subtotal grows by them.
 
-Called once per quote or estimate by quotes.service.price_quote, after the base prices; a quote whose products have
-no rule costs one query. The figures used are stored on the quote's lines, so a stored quote keeps them until it
-expires, whatever is posted later.
+Called once per quote or estimate by quotes.pricing.price_quote, after the base prices, which puts the parts on its
+lines (market answers its own types and never imports quotes); a quote whose products have no rule costs one
+query. The figures used are stored on the quote's lines, so a stored quote keeps them until it expires, whatever is
+posted later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
 from steelyard.catalog.repository import StoredProduct
+from steelyard.currencies.rates import Currency, fx_rate, require_currencies
 from steelyard.errors import Conflict
 from steelyard.market.model import MarketIndex, average, previous_month, value_on
 from steelyard.market.rulebook import PriceRule
 from steelyard.market.rules import rules_for
 from steelyard.market.service import series
 from steelyard.market.tables import market_indices
-from steelyard.pricing.surcharges import IndexFigure, extras, market_total, surcharges
-from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
-from steelyard.quotes.lines import QuoteLine
+from steelyard.pricing.surcharges import Extra, IndexFigure, Surcharge, extras, market_total, surcharges
 
 
 class PriceUnavailable(Conflict):
@@ -91,19 +91,40 @@ def figures_for(
     return found
 
 
-def with_market_prices(
+@dataclass(frozen=True, slots=True)
+class MarketLine:
+    """What the market part of a line's price needs to know about the line."""
+
+    sku: str
+    weight_kg: Decimal | None  # the metal the goods are priced on (a cut line: the stock taken)
+    certificate: str | None  # the EN 10204 certificate the line asks for, if any
+
+
+@dataclass(frozen=True, slots=True)
+class MarketParts:
+    """The surcharges and extras of one line, in the quote currency; `amount` is what they add to its subtotal."""
+
+    surcharges: tuple[Surcharge, ...]
+    extras: tuple[Extra, ...]
+
+    @property
+    def amount(self) -> Decimal:
+        return market_total(self.surcharges, self.extras)
+
+
+def market_prices(
     conn: Connection,
-    lines: Sequence[QuoteLine],
+    lines: Sequence[MarketLine],
     products: Mapping[str, StoredProduct],
     *,
     currency: str,
     currencies: Mapping[str, Currency],
     today: date | None = None,
-) -> tuple[QuoteLine, ...]:
-    """`lines` with the surcharges and extras of their products' price rules added (the others unchanged)."""
+) -> list[MarketParts | None]:
+    """For each line, its surcharges and extras from its product's price rule (None: no rule, or nothing applies)."""
     chosen = rules_for(conn, (products[line.sku].product for line in lines))
     if not chosen:
-        return tuple(lines)
+        return [None] * len(lines)
     day = today or datetime.now(UTC).date()
     sku_of = {s.index: sku for sku, rule in chosen.items() for s in rule.surcharges}
     figures = figures_for(
@@ -115,23 +136,23 @@ def with_market_prices(
     if missing:
         rates.update(require_currencies(conn, missing))
     quote_currency = rates[currency]
-    return tuple(
-        line
+    return [
+        None
         if line.sku not in chosen
-        else _priced(line, chosen[line.sku], products[line.sku], figures, rates, quote_currency)
+        else _parts(line, chosen[line.sku], products[line.sku], figures, rates, quote_currency)
         for line in lines
-    )
+    ]
 
 
-def _priced(
-    line: QuoteLine,
+def _parts(
+    line: MarketLine,
     rule: PriceRule,
     stored: StoredProduct,
     figures: Mapping[tuple[str, str], IndexFigure],
     rates: Mapping[str, Currency],
     quote_currency: Currency,
-) -> QuoteLine:
-    weight = line.stock_weight_kg if line.stock_weight_kg is not None else line.weight_kg
+) -> MarketParts | None:
+    weight = line.weight_kg
     if weight is None and rule.surcharges:
         raise PriceUnavailable(
             f"the price of {line.sku} has a metal surcharge, charged on its weight, but its weight is unknown; "
@@ -151,13 +172,9 @@ def _priced(
     added = extras(
         rule.extras,
         finish=stored.product.attributes.get("finish"),
-        certificate=None if line.requirements is None else line.requirements.certificate,
+        certificate=line.certificate,
         weight_kg=weight,
         fx=fx_rate(rates[rule.currency], quote_currency),
         minor_units=quote_currency.minor_units,
     )
-    if not found and not added:
-        return line
-    return replace(
-        line, base=line.subtotal, surcharges=found, extras=added, subtotal=line.subtotal + market_total(found, added)
-    )
+    return MarketParts(found, added) if found or added else None

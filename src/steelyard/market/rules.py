@@ -12,13 +12,13 @@ from sqlalchemy import func as sql
 
 from steelyard.catalog.model import Product
 from steelyard.catalog.repository import get_product
+from steelyard.currencies.rates import require_currencies
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.market.announce import announce_products
 from steelyard.market.model import MAX_VALUE, mass_unit
 from steelyard.market.rulebook import PriceRule, Scope, effective, rule_from_row, rule_json
 from steelyard.market.tables import market_indices, price_rules
 from steelyard.pricing.surcharges import BASES, LINE, MAX_SHARE, ExtraRule, SurchargeRule
-from steelyard.quotes.currencies import require_currencies
 
 MAX_SURCHARGES = 8
 MAX_EXTRAS = 16

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from steelyard.currencies.rates import fx_rate, require_currencies
 from steelyard.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from steelyard.market.announce import announce
 from steelyard.market.model import (
@@ -27,7 +28,6 @@ from steelyard.market.model import (
     mass_unit,
 )
 from steelyard.market.tables import index_values, market_indices
-from steelyard.quotes.currencies import fx_rate, require_currencies
 
 MAX_SERIES = 5000  # the most values one GET answers
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
@@ -23,7 +23,7 @@ from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.inventory.lots import available_lots, without_remnants
 from steelyard.inventory.model import LotStock, Requirements, shortfall, usable
-from steelyard.market.quoting import with_market_prices
+from steelyard.market.quoting import MarketLine, market_prices
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals, shared_tier_bases
 from steelyard.pricing.base import in_unit
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
@@ -358,3 +358,36 @@ def estimate_document(priced: PricedQuote) -> dict[str, Any]:
         "tax": priced.tax,
         "total": priced.total,
     }
+
+
+def with_market_prices(
+    conn: Connection,
+    lines: Sequence[QuoteLine],
+    products: Mapping[str, catalog.StoredProduct],
+    *,
+    currency: str,
+    currencies: Mapping[str, Currency],
+) -> tuple[QuoteLine, ...]:
+    """The lines with their price rules' surcharges and extras (steelyard.market): `base` keeps the subtotal before
+    them, and the subtotal grows by their rounded amounts, so the parts a buyer reads add up to it."""
+    asked = [
+        MarketLine(
+            sku=line.sku,
+            weight_kg=line.stock_weight_kg if line.stock_weight_kg is not None else line.weight_kg,
+            certificate=None if line.requirements is None else line.requirements.certificate,
+        )
+        for line in lines
+    ]
+    parts = market_prices(conn, asked, products, currency=currency, currencies=currencies)
+    return tuple(
+        line
+        if found is None
+        else replace(
+            line,
+            base=line.subtotal,
+            surcharges=found.surcharges,
+            extras=found.extras,
+            subtotal=line.subtotal + found.amount,
+        )
+        for line, found in zip(lines, parts, strict=True)
+    )

@@ -1,4 +1,4 @@
-"""Quotes and the currency rate table (SQLAlchemy Core)."""
+"""Quotes and orders (SQLAlchemy Core); the rate table is steelyard.currencies.tables (re-exported here)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, func
 from sqlalchemy.types import TypeDecorator
 
+from steelyard.currencies.tables import currencies as currencies  # re-exported: its old home
 from steelyard.db import DecimalText, UtcDateTime, metadata
 from steelyard.quotes.lines import QuoteLine, dump_lines, load_lines
 
@@ -23,15 +24,6 @@ class QuoteLines(TypeDecorator[list[QuoteLine]]):
     def process_result_value(self, value: list[dict[str, Any]] | None, dialect: Any) -> list[QuoteLine] | None:
         return None if value is None else load_lines(value)
 
-
-currencies = Table(
-    "currencies",
-    metadata,
-    Column("code", String(3), primary_key=True),
-    Column("rate", DecimalText, nullable=False),  # units of this currency per 1 unit of the base currency (EUR)
-    Column("minor_units", Integer, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
-)
 
 quotes = Table(
     "quotes",
