@@ -162,9 +162,11 @@ def markdown(result: dict[str, Any]) -> str:
         BEGIN,
         f"## Cutting planner · {meta['date']} · commit {meta['commit']}",
         "",
-        f"- Instances: {meta['instances']}. Run time {meta['wall_s']:.0f} s on {meta['machine']}.",
-        "- The planner's improvement budget is the production one (`linear.budget_for`: 50 ms plus 0.5 ms a part,"
-        " at most 0.5 s); first-fit decreasing (FFD) is shown as the textbook baseline.",
+        f"- Instances: {meta['instances']}. Run time {meta['wall_s']:.0f} s on {meta['machine']}; load average"
+        f" {meta['load'][0]:.1f} at the start, {meta['load'][1]:.1f} at the end.",
+        "- The planner's budget is the production one (`linear.budget_for`: 50 ms plus 0.5 ms a part up to 50 parts,"
+        " then 4 ms a part more, at most `linear.MAX_BUDGET_S` = 2 s), in CPU seconds of the planning thread: a busy"
+        " machine lengthens the wall times below, not the plans. First-fit decreasing (FFD) is the textbook baseline.",
         "",
         "### One-dimensional: stock count against the known optimum (BPPLIB)",
         "",
@@ -251,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     bounds = read_bounds(args.bounds)
     if args.instances is None:
         print("no BPPLIB folder (--instances or STEELYARD_BPPLIB_DIR): the 1D section is skipped", file=sys.stderr)
@@ -269,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "budget": "production" if args.budget is None else f"{args.budget:g} s an instance",
         "wall_s": time.perf_counter() - started,
+        "load": [load_before, os.getloadavg()[0]],
     }
     section = markdown(result)
     print(section)

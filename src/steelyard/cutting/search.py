@@ -142,7 +142,7 @@ class _Search:
 def one_fewer(bins: Bins, capacity: int, deadline: float, rng: random.Random) -> Bins | None:
     """A plan with one bar fewer than `bins` (at least 3 bars), or None when the deadline comes first."""
     search = _Search(bins, capacity, rng)
-    while time.perf_counter() < deadline:
+    while time.thread_time() < deadline:
         found = search.done()
         if found is not None:
             return found
@@ -157,7 +157,7 @@ def one_fewer(bins: Bins, capacity: int, deadline: float, rng: random.Random) ->
 def improve(bins: Bins, capacity: int, bound: int, deadline: float, rng: random.Random) -> Bins:
     """The best plan the search finds before `deadline`, stopping at `bound` (a lower bound)."""
     best = bins
-    while len(best) > max(bound, 2) and time.perf_counter() < deadline:
+    while len(best) > max(bound, 2) and time.thread_time() < deadline:
         found = one_fewer(best, capacity, deadline, rng)
         if found is None:
             break
