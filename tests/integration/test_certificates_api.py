@@ -4,7 +4,9 @@ order for its customer only, and the S3-compatible file store against a real S3 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -202,6 +204,12 @@ def test_an_order_lists_its_heats_and_only_its_customer_downloads_them(
         refused = client.get(url, headers=other)
         assert refused.status_code == 404 and "no order" in refused.json()["detail"]
     assert client.get(items[0]["url"], headers=staff).content == pdf
+    bundle = client.get(f"/api/v1/orders/{order}/certificates.zip", headers=customer)
+    assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:  # only the lot with a PDF on file
+        assert archive.namelist() == [f"certificate-lot-{lot_id}-H2611-0457.pdf"]
+        assert archive.read(archive.namelist()[0]) == pdf
+    assert client.get(f"/api/v1/orders/{order}/certificates.zip", headers=other).status_code == 404
     # A lot the order was not served from is not the order's to give, even if it has a certificate.
     foreign = move(client, staff, BAR, "MIL", "receipt", "5", "kg", lot={"heat": "X-1"})["lot_id"]
     assert _put(client, staff, foreign, tiny_pdf("X-1")).status_code == 200
@@ -214,6 +222,7 @@ def test_a_cancelled_order_names_no_lots(
     order = _order(client, customer, staff, "10")
     assert client.post(f"/api/v1/orders/{order}/cancel", headers=customer).status_code == 200
     assert client.get(f"/api/v1/orders/{order}/certificates", headers=customer).json() == {"items": []}
+    assert client.get(f"/api/v1/orders/{order}/certificates.zip", headers=customer).status_code == 404
 
 
 # -- the S3-compatible store --------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ certificates. Only the order's customer (and staff) may see them; anyone else is
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -74,3 +76,25 @@ def order_certificate_file(conn: Connection, *, order_id: str, lot_id: int, prin
                 raise NotFound(f"lot {lot_id} of order {order_id} has no certificate PDF on file")
             return lot.certificate_key, download_name(lot_id, lot.heat)
     raise NotFound(f"order {order_id} was not served from lot {lot_id}")
+
+
+def order_certificate_files(conn: Connection, *, order_id: str, principal: Principal) -> list[tuple[str, str]]:
+    """(store key, file name) of every certificate PDF on file for the order's lots; 404 when there is none."""
+    _visible_order(conn, order_id, principal)
+    files = [
+        (lot.certificate_key, download_name(lot.id, lot.heat))
+        for lot in _order_lots(conn, order_id)
+        if lot.certificate_key is not None
+    ]
+    if not files:
+        raise NotFound(f"order {order_id} has no certificate PDFs on file")
+    return files
+
+
+def certificates_zip(files: list[tuple[str, bytes]]) -> bytes:
+    """The PDFs in one ZIP file (stored, not deflated: a PDF is compressed inside already)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return out.getvalue()

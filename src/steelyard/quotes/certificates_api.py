@@ -11,7 +11,12 @@ from steelyard.access.deps import AnyPrincipal
 from steelyard.api import DbDep, problem_responses
 from steelyard.inventory.certificates_api import PDF_ANSWER, LotPath, pdf_response, store_of
 from steelyard.inventory.schemas import CertificateType
-from steelyard.quotes.certificates import order_certificate_file, order_certificates
+from steelyard.quotes.certificates import (
+    certificates_zip,
+    order_certificate_file,
+    order_certificate_files,
+    order_certificates,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["quotes"], responses=problem_responses(401, 404, 422))
 OrderPath = Annotated[str, Path(pattern=r"^[A-Z0-9]{1,40}$", description="the order's id")]
@@ -38,6 +43,24 @@ def list_order_certificates(order_id: OrderPath, db: DbDep, principal: AnyPrinci
     with db.read() as conn:
         items = order_certificates(conn, order_id=order_id, principal=principal)
     return OrderCertificatesOut(items=[OrderCertificateOut.model_validate(i) for i in items])
+
+
+ZIP_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}, "description": "ZIP"}
+}
+
+
+@router.get("/orders/{order_id}/certificates.zip", response_class=Response, responses=ZIP_ANSWER)
+def get_order_certificates_zip(order_id: OrderPath, request: Request, db: DbDep, principal: AnyPrincipal) -> Response:
+    """Every certificate PDF on file for the order, in one ZIP file (its customer or staff; 404 if none)."""
+    with db.read() as conn:
+        files = order_certificate_files(conn, order_id=order_id, principal=principal)
+    store = store_of(request)
+    return Response(
+        certificates_zip([(name, store.get(key)) for key, name in files]),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="certificates-{order_id}.zip"'},
+    )
 
 
 @router.get("/orders/{order_id}/certificates/{lot_id}", response_class=Response, responses=PDF_ANSWER)
