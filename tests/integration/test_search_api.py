@@ -298,3 +298,24 @@ def test_the_index_follows_the_commit(db: Database, client: TestClient, staff: d
         # not yet: the subscriber runs once this transaction has committed
         assert conn.execute(text("SELECT count(*) FROM search_documents")).scalar() == 0
     assert search(client, q="6061")["total"] == 1
+
+
+def test_a_failing_subscriber_leaves_the_change_and_the_others(
+    db: Database, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A subscriber that fails after the commit is logged; the change stands and the index still follows it."""
+    from steelyard.catalog import changes, service
+    from steelyard.catalog.schemas import ProductIn
+
+    def broken(_db: Database, _ids: frozenset[int]) -> None:
+        raise RuntimeError("a copy that cannot keep up")
+
+    changes.subscribe(broken)
+    try:
+        with caplog.at_level("ERROR", logger="steelyard.catalog"), db.write() as conn:
+            service.create_product(conn, data=ProductIn.model_validate(body("AL-DESPITE")))
+    finally:
+        changes.unsubscribe(broken)
+    assert "after-commit subscriber broken failed" in caplog.text
+    assert client.get("/api/v1/products/AL-DESPITE").status_code == 200
+    assert search(client, q="6061")["total"] == 1

@@ -31,6 +31,12 @@ def subscribe(subscriber: Subscriber) -> None:
             _subscribers.append(subscriber)
 
 
+def unsubscribe(subscriber: Subscriber) -> None:
+    with _lock:
+        if subscriber in _subscribers:
+            _subscribers.remove(subscriber)
+
+
 def subscribers() -> tuple[Subscriber, ...]:
     with _lock:
         return tuple(_subscribers)
