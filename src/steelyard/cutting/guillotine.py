@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from steelyard.cutting import linear
+
 Rect = tuple[int, int, int, int]  # x, y, length (along x), width (along y)
 
 
@@ -233,3 +235,18 @@ def area_bound(parts: Sequence[Part], sheet: Sheet) -> int:
     """No plan on sheets of this size uses fewer than the parts' area over the sheet's, rounded up."""
     area = sum(p[1] * p[2] for p in parts)
     return -(-area // (sheet.length * sheet.width))
+
+
+def lower_bound(parts: Sequence[Part], sheet: Sheet, rotation: bool) -> int:
+    """The better of the area bound and a one-dimensional bound on the parts wider than half the sheet.
+
+    Two parts each wider than half the sheet (across, in every way they fit) cannot lie side by side across
+    it, so on one sheet their spans along the length add up to at most the sheet's length: a bin packing of
+    those spans (the shorter span when the part may be turned), bounded by Martello and Toth's L2.
+    """
+    spans = []
+    for part in parts:
+        ways = [(pl, pw) for pl, pw, _ in _orientations(part, rotation) if pl <= sheet.length and pw <= sheet.width]
+        if ways and all(2 * pw > sheet.width for _, pw in ways):
+            spans.append(min(pl for pl, _ in ways))
+    return max(area_bound(parts, sheet), linear.lower_bound(spans, sheet.length))

@@ -205,7 +205,8 @@ def _plan_sheets(parts: Sequence[PartSpec], stock: Sequence[StockPiece], setting
             message = f"{_size(spec)} fits no stock piece ({_stock_of(stock)}),{turned}"
             raise InvalidInput.from_problems([FieldProblem(f"cuts[{n}]", message)])
     whole = [s for s in sheets if s.count is None]
-    bound = guillotine.area_bound(footprints, whole[0]) if whole and len(whole) == len(sheets) else 0
+    only = whole[0] if whole and len(whole) == len(sheets) else None
+    bound = guillotine.lower_bound(footprints, only, settings.rotation) if only else 0
     packed = guillotine.pack_sheets(footprints, sheets, rotation=settings.rotation, bound=bound)
     layouts: Counter[Layout] = Counter()
     for sheet in packed:

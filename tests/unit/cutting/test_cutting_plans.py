@@ -32,8 +32,22 @@ def test_ten_parts_of_600_from_1000_mm_bars_take_ten_bars() -> None:
 def test_two_parts_of_1500_x_1000_from_2500_x_1250_sheets_take_two_sheets() -> None:
     plan = plan_cuts([PartSpec(D(1500), 2, D(1000))], [SHEET], SHEAR, flat=True)
     assert plan.stock_pieces == 2
-    assert plan.lower_bound == 1  # the area bound (3 m2 on 3.125 m2) is not reachable: the parts are too wide
+    # The area bound (3 m2 on 3.125 m2) says 1, but each part is wider than half the sheet however it fits
+    # (turned, 1500 mm would not fit across 1250): two cannot lie side by side across, and 1500 + 1500 mm of
+    # length is more than 2500: the bound is 2, and the plan is proven the fewest.
+    assert plan.lower_bound == 2
     assert plan.utilisation == D("0.4800")
+
+
+@pytest.mark.parametrize(("rotation", "bound"), [(False, 2), (True, 1)])
+def test_parts_wider_than_half_the_sheet_raise_the_bound(rotation: bool, bound: int) -> None:
+    # Three 1000 x 700 mm parts on a 2500 x 1250 sheet, by hand: area 2.1 of 3.125 m2, so the area bound is 1.
+    # Not turned, each is 700 > 625 mm across: they must stand in a row along the length, 3 x 1000 > 2500 mm, so
+    # 2 sheets (and 2 suffice). Turned, each spans 700 mm along and 1000 across: 3 x 700 = 2100 mm fit one sheet.
+    settings = CuttingSettings(D(0), D(0), rotation, D(300))
+    plan = plan_cuts([PartSpec(D(1000), 3, D(700))], [SHEET], settings, flat=True)
+    assert plan.lower_bound == bound
+    assert plan.stock_pieces == bound
 
 
 def test_a_part_fits_turned_round() -> None:
