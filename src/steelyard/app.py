@@ -26,6 +26,7 @@ from steelyard.catalog.documents import ProductDocuments
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
+from steelyard.events import register_commit_listener, unregister_commit_listener
 from steelyard.inventory.filestore import file_store
 from steelyard.methods import guard_literal_paths, method_not_allowed_headers
 from steelyard.ops import metrics
@@ -103,7 +104,7 @@ def product_documents(bus: Any, settings: Settings) -> ProductDocuments | None:
         max_lag=bus.config.poll_seconds + 1.0,  # a pass is due every poll_seconds; past this the bus is behind
         max_entries=settings.product_cache_entries,
     )
-    bus.on_events(lambda events: cache.invalidate({e.sku for e in events}))
+    bus.on_events(lambda events: cache.invalidate({e.sku for e in events}))  # from the other processes
     return cache
 
 
@@ -157,9 +158,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from steelyard.webhooks.dispatcher import running_webhooks
 
         async with running_bus(app.state, settings, db) as bus, running_webhooks(bus, settings, db):
-            app.state.product_documents = product_documents(bus, settings)
+            documents = app.state.product_documents = product_documents(bus, settings)
+            if documents is not None:
+                register_commit_listener(documents.invalidate)  # this process's own writes: before they answer
             yield
             app.state.product_documents = None
+            if documents is not None:
+                unregister_commit_listener(documents.invalidate)
         for task in (sweeper, gauges):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

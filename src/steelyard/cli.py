@@ -137,6 +137,7 @@ class KindOption(StrEnum):
     products = "products"
     prices = "prices"
     stock = "stock"
+    lots = "lots"
 
 
 class FormatOption(StrEnum):
@@ -159,7 +160,7 @@ DecimalArg = Annotated[
 
 @app.command("import")
 def import_(
-    kind: Annotated[KindOption, typer.Argument(help="products, prices or stock (see docs/import.md)")],
+    kind: Annotated[KindOption, typer.Argument(help="products, prices, stock or lots (see docs/import.md)")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="the CSV or XLSX file")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check every row and report; change nothing")] = False,
     fmt: FormatArg = None,
@@ -215,7 +216,7 @@ def import_(
 
 @app.command("export")
 def export(
-    kind: Annotated[KindOption, typer.Argument(help="products, prices or stock (see docs/import.md)")],
+    kind: Annotated[KindOption, typer.Argument(help="products, prices, stock or lots (see docs/import.md)")],
     file: Annotated[Path | None, typer.Argument(dir_okay=False, help="where to write; default: CSV to stdout")] = None,
     fmt: FormatArg = None,
     decimal: DecimalArg = DecimalOption.point,

@@ -69,5 +69,9 @@ def test_the_shipped_samples_import_cleanly(client: TestClient, staff: dict[str,
     assert {w["code"]: w["on_hand"] for w in stock["warehouses"]}[
         "DUI"
     ] == "202.5"  # 12 x (0.002 x 1.25 x 2.5 m3 x 2700 kg/m3 = 16.875 kg)
+    r = upload(client, staff, "lots", (SAMPLES / "lots.csv").read_bytes(), "lots.csv")
+    assert r.status_code == 200 and r.json()["created"] == 4, r.text
+    heats = [lot["heat"] for lot in client.get("/api/v1/products/ST-S235JR-RB-20X6000/lots").json()["items"]]
+    assert heats.count("88123") == 2
     again = upload(client, staff, "products", (SAMPLES / "products.xlsx").read_bytes(), "p.xlsx").json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 2, 2)  # prices.csv changed two

@@ -12,9 +12,11 @@ import time
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from test_events_support import admin_headers, receive, reprice, servers, set_up_catalogue
 
-pytestmark = pytest.mark.slow
+from conftest import sheet_body
+
 SKU = "DOC-1"
 
 
@@ -34,6 +36,7 @@ def read_until(base: str, done: object, limit: float) -> tuple[httpx.Response, f
         time.sleep(0.005)
 
 
+@pytest.mark.slow
 def test_a_change_through_one_server_shows_on_the_other_within_the_bound(db_url: str, backend: str) -> None:
     with servers(db_url, 2) as (writer, reader):
         headers = admin_headers(db_url)
@@ -59,6 +62,7 @@ def test_a_change_through_one_server_shows_on_the_other_within_the_bound(db_url:
         read_until(reader.base, tier, bound(backend))
 
 
+@pytest.mark.slow
 def test_the_document_is_the_one_the_database_gives_without_the_cache(db_url: str) -> None:
     """The same bytes with the cache off (STEELYARD_PRODUCT_CACHE_ENTRIES=0) as from the cache."""
     with servers(db_url, 1) as (cached,):
@@ -71,3 +75,20 @@ def test_the_document_is_the_one_the_database_gives_without_the_cache(db_url: st
             direct = httpx.get(f"{plain.base}/api/v1/products/{SKU}", timeout=10)
         assert direct.content == from_cache.content
         assert direct.headers["etag"] == from_cache.headers["etag"]
+
+
+def test_a_writer_reads_its_own_write_at_once(client: TestClient, staff: dict[str, str], warehouses: list[str]) -> None:
+    """The process that commits forgets the SKU's document before it answers (events.register_commit_listener):
+    no waiting for its bus. Twenty receipts, each read back at once, from the cache in between."""
+    body = sheet_body()
+    assert client.post("/api/v1/products", json=body, headers=staff).status_code == 201
+    sku = body["sku"]
+    for n in range(1, 21):
+        assert client.get(f"/api/v1/products/{sku}").status_code == 200  # cached
+        move = {"sku": sku, "warehouse": "DUI", "kind": "receipt", "quantity": {"value": "1", "unit": "kg"}}
+        assert client.post("/api/v1/stock/movements", json=move, headers=staff).status_code == 201
+        assert client.get(f"/api/v1/products/{sku}").json()["availability"]["total"]["on_hand"] == str(n)
+    tiers = [{"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "9.99", "per": "kg"}]
+    patch = {"price": {"currency": "EUR", "tiers": tiers}}
+    assert client.patch(f"/api/v1/products/{sku}", json=patch, headers=staff).status_code == 200
+    assert client.get(f"/api/v1/products/{sku}").json()["price"]["tiers"] == tiers

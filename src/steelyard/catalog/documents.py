@@ -5,7 +5,8 @@ price (`product.changed`, `price.changed`, catalog/service.py and the importers)
 ledger primitive emits `stock.changed`). The process's event bus tails the outbox and hands each batch to
 `invalidate`, which drops the documents of those SKUs. So a cached document is at most as stale as the bus is late:
 
-- a change committed in this process wakes the bus at once (after commit);
+- a change committed in this process is forgotten after the commit, before the writer answers
+  (`events.register_commit_listener`): a writer reads its own write;
 - a change committed in another process arrives by the bus's backend: LISTEN/NOTIFY or Redis (milliseconds), else
   the outbox poll (`STEELYARD_EVENTS_POLL_SECONDS`: 0.02 s with SQLite, 1 s as the fallback with NOTIFY or Redis).
 

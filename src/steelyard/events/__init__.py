@@ -8,7 +8,7 @@ See docs/events.md for the whole design.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -20,9 +20,12 @@ from steelyard.events.wire import EVENT_TYPES, PRICE_CHANGED, PRODUCT_CHANGED, S
 __all__ = ["EVENT_TYPES", "PRICE_CHANGED", "PRODUCT_CHANGED", "STOCK_CHANGED", "emit", "emit_many"]
 
 Waker = Callable[[], None]
+CommitListener = Callable[[Collection[str]], None]
 _wakers: list[Waker] = []
+_listeners: list[CommitListener] = []
 _lock = threading.Lock()
 _HOOKED = "steelyard.events.hooked"
+_SKUS = "steelyard.events.skus"
 
 
 def register_waker(waker: Waker) -> None:
@@ -37,7 +40,23 @@ def unregister_waker(waker: Waker) -> None:
             _wakers.remove(waker)
 
 
-def _committed() -> None:
+def register_commit_listener(listener: CommitListener) -> None:
+    """Have `listener(skus)` called in the committing thread, before the writer answers, with the SKUs of the
+    events each transaction of this process emitted: the caches of this process forget them at once (a buyer
+    reads their own writes), other processes learn of them through the bus."""
+    with _lock:
+        _listeners.append(listener)
+
+
+def unregister_commit_listener(listener: CommitListener) -> None:
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+
+def _committed(skus: set[str]) -> None:
+    for listener in tuple(_listeners):
+        listener(skus)
     for waker in tuple(_wakers):
         waker()
 
@@ -50,21 +69,26 @@ def emit(conn: Connection, type_: str, data: dict[str, Any]) -> None:
     `Database.write()`.
     """
     sku, text = encode_payload(type_, data)
-    _wake_after_commit(conn)
+    _wake_after_commit(conn, (sku,))
     outbox.append(conn, type_=type_, sku=sku, data=text)
 
 
 def emit_many(conn: Connection, type_: str, many: Sequence[dict[str, Any]]) -> None:
     """`emit` for many events of one type in one statement (bulk imports), in the order given."""
     if many:
-        _wake_after_commit(conn)
-        outbox.append_many(conn, type_=type_, payloads=[encode_payload(type_, data) for data in many])
+        payloads = [encode_payload(type_, data) for data in many]
+        _wake_after_commit(conn, [sku for sku, _ in payloads])
+        outbox.append_many(conn, type_=type_, payloads=payloads)
 
 
-def _wake_after_commit(conn: Connection) -> None:
+def _wake_after_commit(conn: Connection, skus: Collection[str]) -> None:
     hooks = conn.info.get("after_commit")
     if hooks is None:
         raise RuntimeError("emit needs a connection from Database.write()")
     if conn.info.get(_HOOKED) is not hooks:  # one wake-up per transaction, however many events it emits
         conn.info[_HOOKED] = hooks
-        after_commit(conn, _committed)
+        emitted: set[str] = set()
+        conn.info[_SKUS] = emitted
+        after_commit(conn, lambda: _committed(emitted))
+    if _listeners:  # only a server's caches listen: a command-line import keeps no set of its SKUs
+        conn.info[_SKUS].update(skus)

@@ -24,7 +24,7 @@ from steelyard.io.service import Limits
 from steelyard.wire import FieldError, Problem
 
 router = APIRouter(prefix="/api/v1", tags=["import and export"], responses=problem_responses(401, 403))
-KindQuery = Annotated[Kind, Query(description="products, prices or stock; see docs/import.md for the columns")]
+KindQuery = Annotated[Kind, Query(description="products, prices, stock or lots; see docs/import.md for the columns")]
 FormatQuery = Annotated[Literal["csv", "xlsx"] | None, Query(description="default: the file name's extension")]
 DecimalQuery = Annotated[
     Literal["point", "comma"], Query(description="decimals written 3.20 (point) or 3,20 (comma); CSV only")
@@ -154,7 +154,7 @@ async def post_import(
 def get_export(
     db: DbDep,
     _: StaffPrincipal,
-    kind: Annotated[Kind, Path(description="products, prices or stock")],
+    kind: Annotated[Kind, Path(description="products, prices, stock or lots")],
     format: Annotated[Literal["csv", "xlsx"], Query(description="csv (UTF-8 with BOM) or xlsx")] = "csv",
     decimal: DecimalQuery = "point",
 ) -> StreamingResponse:

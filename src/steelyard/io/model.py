@@ -15,6 +15,7 @@ class Kind(StrEnum):
     PRODUCTS = "products"
     PRICES = "prices"
     STOCK = "stock"
+    LOTS = "lots"
 
 
 class Outcome(StrEnum):

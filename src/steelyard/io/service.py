@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 
 from steelyard.db import Database
-from steelyard.io import prices, products, stock
+from steelyard.io import lots, prices, products, stock
 from steelyard.io.cells import Numbers
 from steelyard.io.formats import Cell, FileProblem, Table
 from steelyard.io.model import ImportRejected, Kind, Outcome, Report, RowError
@@ -52,6 +52,8 @@ def importer(kind: Kind, header: list[str], numbers: Numbers, actor: str) -> Imp
         return products.ProductsImport(products.columns(header), numbers)
     if kind is Kind.PRICES:
         return prices.PricesImport(prices.columns(header), numbers)
+    if kind is Kind.LOTS:
+        return lots.LotsImport(lots.columns(header), numbers, actor=actor)
     return stock.StockImport(stock.columns(header), numbers, actor=actor)
 
 
@@ -133,4 +135,6 @@ def export_table(conn: Connection, kind: Kind, numbers: Numbers) -> tuple[list[s
         return products.export_header(keys), products.export_rows(conn, keys, numbers)
     if kind is Kind.PRICES:
         return list(prices.HEADER), prices.export_rows(conn, numbers)
+    if kind is Kind.LOTS:
+        return list(lots.HEADER), lots.export_rows(conn, numbers)
     return list(stock.HEADER), stock.export_rows(conn, numbers)

@@ -96,42 +96,17 @@ class StockImport:
     def _row(
         self, row: Row, sku: str, code: str, stored: repo.StoredProduct | None, levels: dict[int, list[repo.Level]]
     ) -> tuple[Checked | None, list[RowError]]:
-        text = self.cols.get(row, "on_hand")
-        if text is None:
-            return None, [RowError(row.line, "on_hand", "is required: the quantity counted (0 for none)")]
-        try:
-            counted = self.numbers.read(text)
-        except CellError as exc:
-            return None, [RowError(row.line, "on_hand", str(exc))]
-        unit = (self.cols.get(row, "unit") or "").strip()
-        reason = (self.cols.get(row, "reason") or "").strip() or DEFAULT_REASON
-        document = {
-            "sku": sku,
-            "warehouse": code,
-            "kind": "receipt",  # read like a receipt's quantity: not negative, in any unit the product converts to
-            "quantity": {"value": counted, "unit": unit or (stored.product.stock_unit if stored else "kg")},
-            "reason": reason,
-        }
-        try:
-            body = MovementIn.model_validate(document)
-        except ValidationError as exc:
-            return None, problems_to_errors(row.line, validation_problems(exc.errors()), COLUMN_OF, "on_hand")
         if stored is None:
-            return None, [RowError(row.line, "sku", f"no product with SKU '{sku}'")]
+            problems = sku_problems(row, sku, code)
+            return None, problems or [RowError(row.line, "sku", f"no product with SKU '{sku}'")]
+        amount, errors = counted(self.numbers, row, self.cols, stored, code)
+        if amount is None:
+            return None, errors
         assert self.warehouse_ids is not None
         warehouse_id = self.warehouse_ids.get(code)
         if warehouse_id is None:
             return None, [RowError(row.line, "warehouse", f"no warehouse with code '{code}'")]
-        if body.quantity.value < 0:
-            return None, [RowError(row.line, "on_hand", "a count cannot be below zero")]
-        amount = ZERO
-        if body.quantity.value != 0:
-            try:
-                amount, _ = stock_quantity(stored, body)
-            except InvalidInput as exc:
-                return None, problems_to_errors(row.line, exc.problems or (), COLUMN_OF, "on_hand") or [
-                    RowError(row.line, "on_hand", exc.detail)
-                ]
+        reason = (self.cols.get(row, "reason") or "").strip() or DEFAULT_REASON
         level = next((lv for lv in levels.get(stored.id, []) if lv.warehouse_id == warehouse_id), None)
         on_hand = level.on_hand if level else ZERO
         reserved = level.reserved if level else ZERO
@@ -168,6 +143,52 @@ class StockImport:
             except InsufficientStock as exc:  # reserved in the meantime: the count no longer covers it
                 errors.append(RowError(c.line, "on_hand", exc.detail))
         return errors
+
+
+def sku_problems(row: Row, sku: str, code: str) -> list[RowError]:
+    """What is wrong with a row's SKU and warehouse code as text (the API's messages), before looking them up."""
+    document = {"sku": sku, "warehouse": code, "kind": "receipt", "quantity": {"value": "1", "unit": "kg"}}
+    try:
+        MovementIn.model_validate(document)
+    except ValidationError as exc:
+        return problems_to_errors(row.line, validation_problems(exc.errors()), COLUMN_OF, "sku")
+    return []
+
+
+def counted(
+    numbers: Numbers, row: Row, cols: Columns, stored: repo.StoredProduct, code: str
+) -> tuple[Decimal | None, list[RowError]]:
+    """A row's `on_hand` (and `unit`) read like a receipt's quantity, in the product's stock unit: any unit the
+    product converts to, the stock unit when none is given, whole pieces for products counted in pieces."""
+    text = cols.get(row, "on_hand")
+    if text is None:
+        return None, [RowError(row.line, "on_hand", "is required: the quantity counted (0 for none)")]
+    try:
+        value = numbers.read(text)
+    except CellError as exc:
+        return None, [RowError(row.line, "on_hand", str(exc))]
+    unit = (cols.get(row, "unit") or "").strip() or stored.product.stock_unit
+    document = {
+        "sku": stored.product.sku,
+        "warehouse": code,
+        "kind": "receipt",  # read like a receipt's quantity: not negative, in any unit the product converts to
+        "quantity": {"value": value, "unit": unit},
+        "reason": (cols.get(row, "reason") or "").strip() or None,
+    }
+    try:
+        body = MovementIn.model_validate(document)
+    except ValidationError as exc:
+        return None, problems_to_errors(row.line, validation_problems(exc.errors()), COLUMN_OF, "on_hand")
+    if body.quantity.value < 0:
+        return None, [RowError(row.line, "on_hand", "a count cannot be below zero")]
+    if body.quantity.value == 0:
+        return ZERO, []
+    try:
+        return stock_quantity(stored, body)[0], []
+    except InvalidInput as exc:
+        return None, problems_to_errors(row.line, exc.problems or (), COLUMN_OF, "on_hand") or [
+            RowError(row.line, "on_hand", exc.detail)
+        ]
 
 
 def export_rows(conn: Connection, numbers: Numbers) -> Iterator[list[Cell]]:
