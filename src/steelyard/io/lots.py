@@ -21,6 +21,7 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from steelyard.catalog import repository as repo
 from steelyard.catalog.tables import products, warehouses
+from steelyard.db import utc
 from steelyard.inventory.booking import Booking
 from steelyard.inventory.ledger import lock_levels
 from steelyard.inventory.lots import create_lot
@@ -68,7 +69,7 @@ def read_received(text: str) -> datetime:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise CellError(f"'{text}' is not a date and time: write it as 2026-11-30T08:15:00+00:00") from None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return utc(when).astimezone(UTC)  # without an offset: UTC, as every stored moment
 
 
 @dataclass(slots=True)
