@@ -68,16 +68,16 @@ ifeq ($(WRK),)
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 endif
 
-bench: install bench-wrk ## full benchmark (~12 min): 1k/10k/100k products, SQLite and PostgreSQL, then the cutting planner; writes docs/benchmarks.md
+bench: install bench-wrk ## full benchmark (~20 min on a quiet machine): requests and SSE at 1k/10k/100k products on SQLite and PostgreSQL, the cutting planner, the 100k import; writes docs/benchmarks.md
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py full
 	$(BIN)/python bench/run.py cutting --write
-	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL)
+	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL) --write
 
 bench-cutting: install ## the cutting planner alone (~1.5 min): BPPLIB optima, sheet bounds, plan times; writes docs/benchmarks.md
 	$(BIN)/python bench/run.py cutting --write
 
-bench-import: install ## import 100,000 products with prices on SQLite and PostgreSQL: time, rows/s, peak memory
-	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL)
+bench-import: install ## import 100,000 products with prices on SQLite and PostgreSQL (~5 min): time, rows/s, peak memory; writes docs/benchmarks.md
+	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL) --write
 
 bench-quick: install bench-wrk ## quick benchmark (< 2 min, 1k products), results in bench/results/tmp/
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py quick

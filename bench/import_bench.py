@@ -1,12 +1,14 @@
 """Import speed and memory: `make bench-import` (also run by `make bench`), or alone:
 
-python bench/import_bench.py [--products 100000] [--pg-url postgresql://…/test_bench] [--skip-pg] [--xlsx]
+python bench/import_bench.py [--products 100000] [--pg-url postgresql://…/test_bench] [--skip-pg] [--xlsx] [--write]
 
 Writes a products file of the demo catalogue (real grades, sizes and tiered prices) with N rows, then times
 `steelyard import products FILE` as a user runs it (a fresh process, into an empty, migrated database) on SQLite
 and PostgreSQL, then the same import again (every row unchanged), and the export. Reports wall time, the
 importing process's CPU time (user + system: what a quiet machine's wall time nears, less sensitive than wall
 time to other work on a shared machine), rows per second, peak resident memory, and the load average.
+`--write` (as `make bench` runs it) replaces its section of docs/benchmarks.md: each figure against issue 14's
+goals (100,000 products with prices: SQLite under 60 s, PostgreSQL under 120 s) and the load before and after.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ from steelyard.io.products import export_header, product_cells
 from steelyard.migrate import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN = "<!-- import-bench:begin -->"
+END = "<!-- import-bench:end -->"
+GOALS_S = {"sqlite": 60.0, "postgresql": 120.0}  # issue 14: 100,000 products with their prices
 STEELYARD = str(Path(sys.executable).with_name("steelyard"))
 
 
@@ -121,6 +127,57 @@ def run(n: int, urls: dict[str, str], fmt: str) -> list[dict[str, object]]:
     return results
 
 
+def commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True)
+    return done.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def section(
+    results: list[dict[str, object]],
+    *,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+    wall: float,
+    json_name: str,
+) -> str:
+    """The Markdown of one run: the figures, each first import against its goal, and the load around the run."""
+    n = int(results[0]["products"]) if results else 0  # type: ignore[call-overload]
+    loads = " / ".join(f"{x:.2f}" for x in load_before), " / ".join(f"{x:.2f}" for x in load_after)
+    lines = [
+        BEGIN,
+        f"### {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {n:,} products · "
+        f"{results[0]['format'] if results else 'csv'} · commit {commit()} (written by `make bench`)",
+        "",
+        f"Load average (1, 5, 15 min) before {loads[0]}, after {loads[1]} on {os.cpu_count()} cores; run time "
+        f"{wall:.0f} s; raw figures `bench/results/{json_name}`.",
+        "",
+        "| db | step | wall s | CPU s (importer) | rows/s | peak RSS MB | load (1 min) | goal | said |",
+        "|---|---|--:|--:|--:|--:|--:|---|---|",
+    ]
+    for r in results:
+        goal = ""
+        if str(r["step"]).startswith("import (all new)") and r["db"] in GOALS_S and n >= 100_000:
+            limit = GOALS_S[str(r["db"])]
+            wall_s = float(r["wall_s"])  # type: ignore[arg-type]
+            goal = f"≤ {limit:.0f} s: " + ("met" if wall_s <= limit else f"missed by {wall_s - limit:.1f} s")
+        lines.append(
+            f"| {r['db']} | {r['step']} | {r['wall_s']} | {r['cpu_s']} | {int(r['rows_per_s']):,} "  # type: ignore[call-overload]
+            f"| {r['peak_rss_mb']} | {r['load_1min']} | {goal} | {str(r['said']).replace('|', '/')} |"
+        )
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text()
+    if BEGIN in doc:
+        doc = doc[: doc.index(BEGIN)] + text + doc[doc.index(END) + len(END) :]
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    DOC.write_text(doc)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--products", type=int, default=100_000)
@@ -129,7 +186,9 @@ def main() -> int:
     )
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--xlsx", action="store_true", help="an XLSX file instead of CSV")
+    parser.add_argument("--write", action="store_true", help="replace the import section of docs/benchmarks.md")
     args = parser.parse_args()
+    started, load_before = time.perf_counter(), os.getloadavg()
     urls = {"sqlite": "sqlite"} | ({} if args.skip_pg else {"postgresql": args.pg_url})
     if "bench" not in args.pg_url and not args.skip_pg and "test_h" not in args.pg_url:
         parser.error("the PostgreSQL database is wiped: its name must contain 'bench'")
@@ -138,6 +197,17 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"written {out}")
+    text = section(
+        results,
+        load_before=load_before,
+        load_after=os.getloadavg(),
+        wall=time.perf_counter() - started,
+        json_name=out.name,
+    )
+    print(text)
+    if args.write:
+        write_doc(text)
+        print(f"written {DOC}")
     return 0
 
 

@@ -110,6 +110,22 @@ class ProductsImport:
     cols: Columns
     numbers: Numbers
     seen: dict[str, int] = field(default_factory=dict)  # SKU -> its line: a SKU twice in one file is an error
+    # Where this file's columns are, worked out once (a row is read ~100,000 times; most files have few columns).
+    _texts: list[tuple[str, int, bool]] = field(default_factory=list, init=False)
+    _values: list[tuple[str, int]] = field(default_factory=list, init=False)
+    _dims: list[tuple[str, str, int]] = field(default_factory=list, init=False)
+    _cutting: list[tuple[str, str, int]] = field(default_factory=list, init=False)
+    _attributes: list[tuple[str, int]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        at = self.cols.index
+        texts = ("name", "family", "grade", "form", "stock_unit", "piece_name", "description")
+        self._texts = [(n, at[n], n not in ("name", "description")) for n in texts if n in at]
+        values = ("density_kg_m3", "cut_fee", "lead_time_days", "active", *QUANTITIES)
+        self._values = [(n, at[n]) for n in values if n in at]
+        self._dims = [(c, n, at[c]) for c, n in DIMENSIONS.items() if c in at]
+        self._cutting = [(c, n, at[c]) for c, n in CUTTING.items() if c in at]
+        self._attributes = [(c[len(ATTRIBUTE) :], at[c]) for c in self.cols.prefixed(ATTRIBUTE)]
 
     def check(self, conn: Connection, rows: list[Row], *, last: bool = False) -> tuple[list[Checked], list[RowError]]:
         del last  # every row stands alone
@@ -163,16 +179,12 @@ class ProductsImport:
         if profile is not None and profile.strip():
             doc["profile"] = profile.strip()
         errors: list[RowError] = []
-        for name in ("name", "family", "grade", "form", "stock_unit", "piece_name", "description"):
-            if name in cols:
-                text = cols.get(row, name)
-                code = name not in ("name", "description")
-                value = (text.strip() if code else text) if text is not None else None
-                self._set(doc, name, value)
-        for name in ("density_kg_m3", "cut_fee", "lead_time_days", "active", *QUANTITIES):
-            text = cols.get(row, name) if name in cols else None
-            if name not in cols:
-                continue
+        cells = row.cells
+        for name, at, code in self._texts:
+            text = cells[at]
+            self._set(doc, name, (text.strip() if code else text) if text is not None else None)
+        for name, at in self._values:
+            text = cells[at]
             try:
                 self._set(doc, name, None if text is None else self._read(name, text))
             except CellError as exc:
@@ -191,12 +203,10 @@ class ProductsImport:
             except CellError as exc:
                 errors.append(RowError(row.line, "tiers", str(exc)))
             doc["price"] = price
-        if any(c in cols for c in CUTTING):
+        if self._cutting:
             cutting = dict(doc.get("cutting") or {})
-            for column, field_name in CUTTING.items():
-                text = cols.get(row, column) if column in cols else None
-                if column not in cols:
-                    continue
+            for column, field_name, at in self._cutting:
+                text = cells[at]
                 cutting.pop(field_name, None)
                 try:
                     if text is not None:
@@ -205,20 +215,18 @@ class ProductsImport:
                     errors.append(RowError(row.line, column, str(exc)))
             doc["cutting"] = cutting or None
         dims = dict(doc.get("dimensions_mm") or {})
-        for column, name in DIMENSIONS.items():
-            if column in cols:
-                text = cols.get(row, column)
-                dims.pop(name, None)
-                try:
-                    if text is not None:
-                        dims[name] = self.numbers.read(text)
-                except CellError as exc:
-                    errors.append(RowError(row.line, column, str(exc)))
+        for column, name, at in self._dims:
+            text = cells[at]
+            dims.pop(name, None)
+            try:
+                if text is not None:
+                    dims[name] = self.numbers.read(text)
+            except CellError as exc:
+                errors.append(RowError(row.line, column, str(exc)))
         doc["dimensions_mm"] = dims
         attributes = dict(doc.get("attributes") or {})
-        for column in cols.prefixed(ATTRIBUTE):
-            key = column[len(ATTRIBUTE) :]
-            text = cols.get(row, column)
+        for key, at in self._attributes:
+            text = cells[at]
             if text is not None:
                 attributes[key] = text
             elif attributes.get(key) != "":  # an empty value exports as an empty cell: keep it
