@@ -16,10 +16,11 @@ header { display: flex; justify-content: space-between; align-items: flex-start;
 h1 { font-size: 18pt; margin: 0; } .company { text-align: right; }
 table { border-collapse: collapse; width: 100%; margin-top: 1em; }
 th, td { text-align: left; vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #ccc; }
-th { border-bottom: 2px solid #000; } td.num { text-align: right; white-space: nowrap; }
+th { border-bottom: 2px solid #000; } td.num { text-align: right; }
 .detail { color: #555; font-size: 8pt; } .facts td { border: 0; padding: 1px 6px 1px 0; }
 .totals { width: 60%; margin-left: 40%; } .totals tr:last-child td { border-top: 2px solid #000; font-weight: bold; }
 svg rect.stock { fill: #f5f5f5; } svg rect.part { fill: #9cc3e6; } svg rect.offcut { fill: #d3d3d3; }
+svg { width: 100%; max-width: 480px; height: auto; display: block; }
 svg rect.remnant { fill: #c9e7c1; } svg rect { stroke: #000; stroke-width: 0.5; } svg text { font-size: 7px; }
 .notes, .terms { font-size: 8.5pt; color: #333; }
 @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
@@ -33,7 +34,7 @@ svg rect.remnant { fill: #c9e7c1; } svg rect { stroke: #000; stroke-width: 0.5; 
 {% for d in line.details %}<div class="detail">{{ d }}</div>{% endfor %}
 {% if line.drawings %}<div class="plan"><div class="detail">Cut plan</div>
 {% for drawing in line.drawings %}<div class="detail">{{ drawing.caption }}</div>
-{% if drawing.boxes %}<svg width="{{ drawing.width }}" height="{{ drawing.height + 2 }}" role="img"
+{% if drawing.boxes %}<svg viewBox="0 0 {{ drawing.width }} {{ drawing.height + 2 }}" role="img"
  aria-label="{{ drawing.caption }}">{% for b in drawing.boxes %}<rect class="{{ b.kind }}" x="{{ '%.2f' % b.x }}"
  y="{{ '%.2f' % b.y }}" width="{{ '%.2f' % b.w }}" height="{{ '%.2f' % b.h }}"/>{% if b.label and b.w > 22 %}<text
  x="{{ '%.2f' % (b.x + 2) }}" y="{{ '%.2f' % (b.y + b.h / 2 + 2.5) }}">{{ b.label }}</text>{% endif %}{% endfor %}</svg>
