@@ -247,6 +247,15 @@
         .map((e) => `${e.kind}${e.value ? " " + e.value : ""}: ${money(e.amount)} ${cur}`)
         .join("\n"),
     );
+    // The subtotal counts order charges and freight: each is shown with what would avoid it or why it applies.
+    row("charges", (quote.charges || []).map((c) => c.note).join("\n"));
+    const freight = quote.freight;
+    row(
+      "freight",
+      freight
+        ? [freight.amount === null ? "quoted separately" : `${money(freight.amount)} ${cur}`, ...freight.advice].join("\n")
+        : "",
+    );
     out("subtotal", `${money(quote.subtotal)} ${cur}`);
     out("tax", `${money(quote.tax)} ${cur} (${decimal(scaled(quote.tax_rate) * 100n)}%)`);
     out("total", `${money(quote.total)} ${cur}`);
