@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import anyio.from_thread
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from steelyard.db import Database
 from steelyard.errors import SteelyardError
@@ -45,6 +45,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "The request body is larger than this route accepts (docs/security.md)",
         422: "Invalid input",
         429: "Past this client's limit; `Retry-After` says when to try again (docs/security.md)",
+        431: "The request line and headers are over the server's limit (64 KiB; docs/security.md): send long values "
+        "in a body",
         503: "Service unavailable",
     }
     return {
@@ -57,8 +59,17 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-IdPath = Annotated[int, Path(ge=1, le=MAX_INT32, description="the record's id (at most 2147483647)")]
-LimitQuery = Annotated[int, Query(ge=1, le=500, description="page size (1-500)")]
+def _digits_only(value: object) -> object:
+    """A number in a path or query string as people write one: digits only. Pydantic would read "10.0" as 10, so a
+    client's float (or a typo) would pass unseen; the OpenAPI document says integer and this holds it to that."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError(f"must be a whole number written with digits only, e.g. 10 (got {value[:40]!r})")
+    return value
+
+
+WholeNumber = BeforeValidator(_digits_only)
+IdPath = Annotated[int, WholeNumber, Path(ge=1, le=MAX_INT32, description="the record's id (at most 2147483647)")]
+LimitQuery = Annotated[int, WholeNumber, Query(ge=1, le=500, description="page size (1-500)")]
 CursorQuery = Annotated[str | None, Query(max_length=512, description="next_cursor from the previous page")]
 
 

@@ -235,7 +235,8 @@ def declare_limit_responses(app: FastAPI) -> None:
             schema = build()
             for operations in schema.get("paths", {}).values():
                 for operation in operations.values():
-                    statuses = [429, 413] if "requestBody" in operation else [429]
+                    # any request can be refused by the server's header limit (431) or the client's rate (429)
+                    statuses = [429, 431, 413] if "requestBody" in operation else [429, 431]
                     for status in statuses:
                         operation.setdefault("responses", {}).setdefault(str(status), _problem_response(status))
         return app.openapi_schema or build()

@@ -4,6 +4,7 @@ address (X-Forwarded-For, which uvicorn trusts from 127.0.0.1) so the per-client
 
 from __future__ import annotations
 
+import json
 import socket
 import uuid
 from collections.abc import Iterator
@@ -97,6 +98,28 @@ def test_headers_past_64_kb_are_refused(server: tuple[str, int, dict[str, str]])
         pass  # refused while it was still sending: just as good
     finally:
         sock.close()
+
+
+def test_a_long_query_in_one_read_is_a_431_problem_not_the_parsers_400(server: tuple[str, int, dict[str, str]]) -> None:
+    """make fuzz found it: `q` of 6,000 emoji percent-encodes to 72 KB, which arrived in one read and reached the
+    parser before the count, and the parser answered a plain-text 400 that no operation declares. Under the limit
+    the same query is served."""
+    base, _, _ = server
+    emoji = "%F0%9F%98%80"
+    for count, status in ((5000, b"200"), (6000, b"431")):
+        sock = connect(base)
+        try:
+            request = f"GET /api/v1/search?q={emoji * count} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            sock.sendall(request.encode())
+            answer = read_all(sock)
+        finally:
+            sock.close()
+        assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
+        if status == b"431":
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert b"content-type: application/problem+json" in head.lower()
+            problem = json.loads(body)
+            assert problem["status"] == 431 and "64 KiB" in problem["detail"]
 
 
 def test_a_100_mb_body_does_not_lift_worker_memory(server: tuple[str, int, dict[str, str]]) -> None:

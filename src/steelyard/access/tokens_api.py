@@ -10,11 +10,11 @@ from fastapi import APIRouter, Path
 from steelyard.access import service
 from steelyard.access.deps import AdminPrincipal
 from steelyard.access.schemas import TokenOut
-from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, WholeNumber, problem_responses
 from steelyard.wire import Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/tokens", tags=["accounts"], responses=problem_responses(401, 403, 422))
-TokenId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the token's id (from GET /api/v1/tokens)")]
+TokenId = Annotated[int, WholeNumber, Path(ge=1, le=2**31 - 1, description="the token's id (from GET /api/v1/tokens)")]
 
 
 @router.get("", response_model=Page[TokenOut])

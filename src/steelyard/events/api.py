@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 from starlette.types import Receive, Scope, Send
 
-from steelyard.api import problem_responses
+from steelyard.api import WholeNumber, problem_responses
 from steelyard.errors import ServiceUnavailable, TooManyRequests
 from steelyard.events.bus import EventBus
 from steelyard.events.wire import parse_last_event_id
@@ -60,7 +60,9 @@ async def events(
     sku: Annotated[list[SkuFilter], Query(max_length=200, description="only these products (repeatable)")] = [],  # noqa: B006
     type: Annotated[list[EventType], Query(description="only these event types (repeatable)")] = [],  # noqa: B006
     last_event_id: Annotated[
-        int | None, Query(ge=0, description="resume after this id (EventSource sends the header)")
+        int | None,
+        WholeNumber,
+        Query(ge=0, le=2**63 - 1, description="resume after this id (EventSource sends the header)"),
     ] = None,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", include_in_schema=True)] = None,
 ) -> StreamingResponse:

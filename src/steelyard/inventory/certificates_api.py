@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from steelyard.access.deps import ANONYMOUS_TOO, StaffPrincipal
-from steelyard.api import DbDep, problem_responses
+from steelyard.api import DbDep, WholeNumber, problem_responses
 from steelyard.config import Settings
 from steelyard.db import Database
 from steelyard.errors import NotFound
@@ -18,7 +18,9 @@ from steelyard.inventory.lots import lot_row
 from steelyard.inventory.schemas import LotOut
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"], responses=problem_responses(401, 403, 404, 422))
-LotPath = Annotated[int, Path(ge=1, le=2**53, description="the lot's id, as GET /api/v1/products/{sku}/lots lists it")]
+LotPath = Annotated[
+    int, WholeNumber, Path(ge=1, le=2**53, description="the lot's id, as GET /api/v1/products/{sku}/lots lists it")
+]
 PDF_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from steelyard.access.deps import StaffPrincipal
-from steelyard.api import CursorQuery, DbDep, LimitQuery, problem_responses
+from steelyard.api import CursorQuery, DbDep, LimitQuery, WholeNumber, problem_responses
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.market import rules, service
 from steelyard.market.model import NAME_PATTERN, IndexValue, MarketIndex, Row
@@ -89,7 +89,9 @@ def get_index(
     currency: Annotated[
         str | None, Query(pattern=r"^[A-Z]{3}$", description="also give each value in this currency (rate table)")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_SERIES, description="at most this many newest values")] = 1000,
+    limit: Annotated[
+        int, WholeNumber, Query(ge=1, le=service.MAX_SERIES, description="at most this many newest values")
+    ] = 1000,
 ) -> IndexOut:
     """The index and its series of dated values, oldest first."""
     with db.read() as conn:

@@ -15,6 +15,8 @@ STEELYARD_KEEP_ALIVE_SECONDS, STEELYARD_LIMIT_CONCURRENCY; `steelyard serve` pas
 from __future__ import annotations
 
 import asyncio
+import json
+from http import HTTPStatus
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -24,8 +26,24 @@ from steelyard.config import Settings, get_settings
 HEADER_LIMIT = 64 * 1024  # request line and headers; a real browser's are a few KB
 
 
-def _reply(status: str) -> bytes:
-    return f"HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".encode()
+_DETAILS = {
+    408: "the request's headers or body did not arrive in time (STEELYARD_HEADER_TIMEOUT_SECONDS, "
+    "STEELYARD_BODY_TIMEOUT_SECONDS); send it again",
+    431: f"the request line and headers are over {HEADER_LIMIT // 1024} KiB; send long values in a body",
+}
+
+
+def _reply(status: int) -> bytes:
+    """A problem document (RFC 9457) written by the server itself, before any route sees the request; it closes the
+    connection, since the rest of what the client sends cannot be read as a request."""
+    title = HTTPStatus(status).phrase
+    slug = title.lower().replace(" ", "-")
+    body = json.dumps({"type": f"about:blank#{slug}", "title": title, "status": status, "detail": _DETAILS[status]})
+    head = (
+        f"HTTP/1.1 {status} {title}\r\ncontent-type: application/problem+json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return (head + body).encode()
 
 
 class DeadlineProtocol(HttpToolsProtocol):
@@ -56,11 +74,15 @@ class DeadlineProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        super().data_received(data)
+        # Counted before the parser sees the bytes: a request whose line and headers come in one read larger than the
+        # limit is refused with a 431 too, not left to the parser (which answers a plain-text 400 past 64 KiB).
         if self._header_bytes is not None and not self.transport.is_closing():
-            self._header_bytes += len(data)
+            end = data.find(b"\r\n\r\n")
+            self._header_bytes += len(data) if end < 0 else end + 4  # a body in the same read is not header
             if self._header_bytes > self.header_limit:
-                self._refuse("431 Request Header Fields Too Large")
+                self._refuse(431)
+                return
+        super().data_received(data)
 
     # -- parser callbacks -------------------------------------------------------------------------------------
     def on_message_begin(self) -> None:
@@ -91,11 +113,11 @@ class DeadlineProtocol(HttpToolsProtocol):
     def _expired(self) -> None:
         self._deadline = None
         if self._header_bytes is not None and (self.cycle is None or self.cycle.response_complete):
-            self._refuse("408 Request Timeout")  # no request is being answered: say why, then close
+            self._refuse(408)  # no request is being answered: say why, then close
         elif not self.transport.is_closing():
             self.transport.close()  # a body that stopped coming: the app's receive() sees a disconnect
 
-    def _refuse(self, status: str) -> None:
+    def _refuse(self, status: int) -> None:
         self._disarm()
         if not self.transport.is_closing():
             self.transport.write(_reply(status))

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from steelyard.api import CursorQuery, DbDep, problem_responses
+from steelyard.api import CursorQuery, DbDep, WholeNumber, problem_responses
 from steelyard.search import service
 from steelyard.search.cache import SearchCache, SearchConfig, cache_for
 from steelyard.search.schemas import SearchOut, SuggestOut
@@ -62,7 +62,7 @@ def search(
         bool | None, Query(description="true: only products with remnant lots (offcuts) available; false: none")
     ] = None,
     sort: Annotated[Literal["relevance", "price", "-price", "name"] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, WholeNumber, Query(ge=1, le=100)] = 20,
     cursor: CursorQuery = None,
 ) -> Response:
     """Trade-aware search over the catalogue with live availability; see docs/search.md."""
@@ -147,7 +147,7 @@ def suggest(
     request: Request,
     db: DbDep,
     q: Annotated[str, Query(max_length=200, description="what has been typed so far")] = "",
-    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+    limit: Annotated[int, WholeNumber, Query(ge=1, le=20)] = 8,
 ) -> Response:
     """Type-ahead: completions of the word being typed (typo-tolerant) and the first products they find."""
     with db.read() as conn:
