@@ -62,3 +62,22 @@ def test_search_filters_and_counts_remnants_live(client: TestClient, staff: dict
     move(client, staff, SHEET, "DUI", "scrap", "1", "sheet", lot_id=stocked, reason="corroded")
     assert _search(client, remnant="true")["total"] == 0
     assert _search(client)["facets"]["remnant"]["true"] == 0
+
+
+def test_the_remnant_facet_reads_the_remnant_index_not_every_lot() -> None:
+    """Every search answers the live remnant facet. Written `WHERE l.remnant`, SQLite scanned all lots for it (a bare
+    column is not indexable there): search at 100,000 products fell from 503 to 93 req/s in `make bench`, and 19.6
+    ms a search in process against 2.3 ms with the index."""
+    from sqlalchemy import create_engine
+
+    import steelyard.app  # noqa: F401  (every table on the metadata)
+    from steelyard.db import metadata
+    from steelyard.search.sql import REMNANT_PRODUCTS
+
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with engine.connect() as conn:
+        plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + REMNANT_PRODUCTS))
+    engine.dispose()
+    assert "USING INDEX ix_lots_remnant_product_id" in plan, plan
+    assert "SCAN l" not in plan, plan

@@ -124,7 +124,8 @@ def _stock_condition(st: Statement, plan: Plan) -> str | None:
 
 
 # Products with a remnant lot available: a semi-join driven by the few remnant lots (ix_lots_remnant_product_id).
-REMNANT_PRODUCTS = "SELECT l.product_id FROM lots l WHERE l.remnant AND l.on_hand > l.reserved"
+# `= TRUE`, not a bare `l.remnant`: SQLite uses the index only for a comparison (a bare column scans every lot).
+REMNANT_PRODUCTS = "SELECT l.product_id FROM lots l WHERE l.remnant = TRUE AND l.on_hand > l.reserved"
 
 
 def remnant_count(plan: Plan, dialect: Dialect, product_ids: list[int]) -> Statement:
