@@ -102,13 +102,20 @@ def test_headers_past_64_kb_are_refused(server: tuple[str, int, dict[str, str]])
 
 def test_a_long_query_in_one_read_is_a_431_problem_not_the_parsers_400(server: tuple[str, int, dict[str, str]]) -> None:
     """make fuzz found it: `q` of 6,000 emoji percent-encodes to 72 KB, which arrived in one read and reached the
-    parser before the count, and the parser answered a plain-text 400 that no operation declares. Under the limit
-    the same query is served."""
+    parser before the count, and the parser answered a plain-text 400 that no operation declares; on a kept-alive
+    connection a request was not counted at all until the parser had begun it. Under the limit it is served."""
     base, _, _ = server
     emoji = "%F0%9F%98%80"
     for count, status in ((5000, b"200"), (6000, b"431")):
         sock = connect(base)
         try:
+            # first a small request on the same kept-alive connection, as schemathesis's client does: the long one
+            # must be counted from its first byte there too
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            first = b""
+            while not first.endswith(b"}"):
+                first += sock.recv(65536)
+            assert first.startswith(b"HTTP/1.1 200 "), first
             request = f"GET /api/v1/search?q={emoji * count} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
             sock.sendall(request.encode())
             answer = read_all(sock)

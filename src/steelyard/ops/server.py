@@ -61,7 +61,7 @@ class DeadlineProtocol(HttpToolsProtocol):
         self.header_timeout = settings.header_timeout_seconds
         self.body_timeout = settings.body_timeout_seconds
         self._deadline: asyncio.TimerHandle | None = None
-        self._header_bytes: int | None = None  # bytes of the headers being read; None while none are
+        self._header_bytes: int | None = None  # bytes of the headers read so far; None while a body is being read
 
     # -- connection -------------------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -87,8 +87,7 @@ class DeadlineProtocol(HttpToolsProtocol):
     # -- parser callbacks -------------------------------------------------------------------------------------
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        if self._header_bytes is None:  # a later request on a kept-alive connection
-            self._header_bytes = 0
+        if self._deadline is None:  # a later request on a kept-alive connection: its headers get their deadline
             self._arm(self.header_timeout)
 
     def on_headers_complete(self) -> None:
@@ -98,6 +97,9 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         self._disarm()
+        # The next bytes on a kept-alive connection are the next request's headers: they are counted from the first,
+        # before the parser reads them (a request of schemathesis's on a reused connection reached it uncounted).
+        self._header_bytes = 0
         super().on_message_complete()
 
     # -- deadlines --------------------------------------------------------------------------------------------
