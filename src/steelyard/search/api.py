@@ -17,7 +17,11 @@ from steelyard.units.forms import DIMENSION_NAMES
 from steelyard.wire import DecimalIn, format_decimal
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"], responses=problem_responses(422))
-Text = Annotated[str, Query(max_length=16_384, description="free text: words, grades, sizes (`ss 316 tube 25.4x1.65`)")]
+# 1,000 characters: far more than any search, and small enough that a valid query, however it is percent-encoded
+# (12 bytes a character at most), fits under the server's 64 KiB request-line limit (ops/server.py).
+Text = Annotated[
+    str, Query(max_length=1_000, description="free text: words, grades, sizes (`ss 316 tube 25.4x1.65`)")
+]
 Names = Annotated[list[str] | None, Query(max_length=20)]
 Size = Annotated[DecimalIn | None, Query(description="mm")]
 
