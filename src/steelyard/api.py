@@ -68,6 +68,18 @@ def _digits_only(value: object) -> object:
 
 
 WholeNumber = BeforeValidator(_digits_only)
+def problem_refs(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`problem_responses` for a route whose success answer is not JSON (a PDF, a page): FastAPI files a response
+    `model` under the route's own media type as well, so these name the Problem schema under problem+json only."""
+    return {
+        status: {
+            "description": answer["description"],
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status, answer in problem_responses(*statuses).items()
+    }
+
+
 IdPath = Annotated[int, WholeNumber, Path(ge=1, le=MAX_INT32, description="the record's id (at most 2147483647)")]
 LimitQuery = Annotated[int, WholeNumber, Query(ge=1, le=500, description="page size (1-500)")]
 CursorQuery = Annotated[str | None, Query(max_length=512, description="next_cursor from the previous page")]

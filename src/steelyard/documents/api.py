@@ -10,13 +10,13 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from steelyard.access.deps import ANONYMOUS_TOO, AnyPrincipal, MaybePrincipal
-from steelyard.api import DbDep, problem_responses
+from steelyard.api import DbDep, problem_refs
 from steelyard.config import Settings
 from steelyard.documents import service
 from steelyard.documents.html import render_html
 from steelyard.documents.pdf import render_pdf
 
-router = APIRouter(prefix="/api/v1", tags=["documents"], responses=problem_responses(404, 422))
+router = APIRouter(prefix="/api/v1", tags=["documents"], responses=problem_refs(404, 422))
 DocId = Annotated[str, Path(pattern=r"^[A-Z0-9]{1,40}$", description="the quote's or order's id")]
 
 
@@ -72,7 +72,7 @@ def quote_html(quote_id: DocId, request: Request, db: DbDep, principal: MaybePri
 
 @router.get(
     "/orders/{order_id}.pdf", response_class=PdfResponse,
-    responses={**_pdf("the delivery note as PDF"), **problem_responses(401)},
+    responses={**_pdf("the delivery note as PDF"), **problem_refs(401)},
 )  # fmt: skip
 def order_pdf(order_id: DocId, request: Request, db: DbDep, principal: AnyPrincipal) -> Response:
     """The order's delivery note: lines, quantities, weights, and the lots and heats they ship from."""
@@ -83,7 +83,7 @@ def order_pdf(order_id: DocId, request: Request, db: DbDep, principal: AnyPrinci
 
 @router.get(
     "/orders/{order_id}.html", response_class=HTMLResponse,
-    responses={**_html("the delivery note, printable"), **problem_responses(401)},
+    responses={**_html("the delivery note, printable"), **problem_refs(401)},
 )  # fmt: skip
 def order_html(order_id: DocId, request: Request, db: DbDep, principal: AnyPrincipal) -> HTMLResponse:
     with db.read() as conn:
