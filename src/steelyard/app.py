@@ -20,7 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from steelyard import __version__
-from steelyard.api import DbDep, declare_problem_422s, error_problem, problem_responses, status_problem
+from steelyard.api import (
+    DbDep,
+    declare_problem_422s,
+    error_problem,
+    problem_refs,
+    problem_responses,
+    status_problem,
+)
 from steelyard.api import problem as api_problem
 from steelyard.catalog.documents import ProductDocuments
 from steelyard.config import Settings, get_settings
@@ -245,12 +252,7 @@ def declare_limit_responses(app: FastAPI) -> None:
 
 
 def _problem_response(status: int) -> dict[str, Any]:
-    described = problem_responses(status)[status]
-    schema = {"$ref": "#/components/schemas/Problem"}
-    answer: dict[str, Any] = {
-        "description": described["description"],
-        "content": {"application/problem+json": {"schema": schema}},
-    }
+    answer = problem_refs(status)[status]
     if status == 429:
         wait = {"type": "integer", "minimum": 1}
         answer["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": wait}}
