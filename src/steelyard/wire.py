@@ -215,7 +215,8 @@ _cursor_key = hmac.new(secrets.token_bytes(32), _CURSOR_CONTEXT, hashlib.sha256)
 MAX_INT64 = 2**63 - 1
 """The largest BIGINT: integer cursor keys beyond it are refused before they reach SQL."""
 MAX_INT32 = 2**31 - 1
-"""The largest INTEGER, the type of the account and webhook keys: ids in paths beyond it are refused."""
+"""The largest INTEGER, the type of the account, token and webhook keys: ids in paths and cursor keys beyond it
+are refused."""
 
 CursorShape = type | UnionType | tuple["CursorShape", ...]
 """A cursor key's expected form: a type (`int`, `str`, `dict`), a union (`int | float`), or a tuple of shapes for
@@ -241,14 +242,19 @@ def encode_cursor(key: Any) -> str:
     return f"{payload}.{_signature(payload)}"
 
 
-def fits(value: Any, shape: CursorShape) -> bool:
-    """Whether a decoded JSON value has the expected shape (bools are not numbers; integers fit in 64 bits)."""
+def fits(value: Any, shape: CursorShape, largest: int = MAX_INT64) -> bool:
+    """Whether a decoded JSON value has the expected shape (bools are not numbers; integers fit in 64 bits, or
+    within +-`largest`)."""
     if isinstance(shape, tuple):
-        return isinstance(value, list) and len(value) == len(shape) and all(map(fits, value, shape))
+        return (
+            isinstance(value, list)
+            and len(value) == len(shape)
+            and all(fits(v, s, largest) for v, s in zip(value, shape, strict=True))
+        )
     if isinstance(value, bool) or not isinstance(value, shape):
         return False
     if isinstance(value, int):
-        return -MAX_INT64 - 1 <= value <= MAX_INT64
+        return -largest - 1 <= value <= largest
     if isinstance(value, float):
         return math.isfinite(value)
     return True
@@ -258,8 +264,10 @@ def bad_cursor(reason: str = "not a valid cursor; pass the next_cursor of the pr
     return InvalidInput.from_problems([FieldProblem("cursor", reason)])
 
 
-def decode_cursor(cursor: str | None, expected: CursorShape = int) -> Any:
-    """The key a cursor carries, its signature checked and its form `expected`; None for the first page."""
+def decode_cursor(cursor: str | None, expected: CursorShape = int, *, largest: int = MAX_INT64) -> Any:
+    """The key a cursor carries, its signature checked and its form `expected`; None for the first page. Integer
+    keys beyond +-`largest` are refused: pass MAX_INT32 for an INTEGER column (PostgreSQL refuses a larger bind
+    value with an error, not an empty page)."""
     if cursor is None:
         return None
     payload, _, signature = cursor.rpartition(".")
@@ -269,6 +277,6 @@ def decode_cursor(cursor: str | None, expected: CursorShape = int) -> Any:
         key = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (binascii.Error, ValueError):
         raise bad_cursor() from None
-    if not fits(key, expected):
+    if not fits(key, expected, largest):
         raise bad_cursor()
     return key

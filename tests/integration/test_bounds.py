@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from conftest import Tokens, sheet_body
 from steelyard.access.model import Role
-from steelyard.wire import decode_cursor, encode_cursor
+from steelyard.wire import MAX_INT32, MAX_INT64, decode_cursor, encode_cursor
 
 HUGE = "36893488147419103232"  # 2**65
 
@@ -77,6 +77,40 @@ def test_forged_cursors_are_a_422(
     r = client.get(f"{path}{joiner}cursor={unsigned(key)}", headers=staff)
     assert r.status_code == 422, r.text
     assert problem_field(r) == "cursor"
+
+
+INTEGER_KEYED = [  # a list, and the largest key its id column holds
+    ("/api/v1/accounts", MAX_INT32),
+    ("/api/v1/webhooks", MAX_INT32),
+    ("/api/v1/tokens", MAX_INT32),
+    ("/api/v1/stock/movements?sku=ST-S235-PL-10", MAX_INT64),  # the ledger
+    ("/api/v1/webhooks/{hook}/deliveries", MAX_INT64),
+    ("/api/v1/products/ST-S235-PL-10/lots", MAX_INT64),
+]
+
+
+@pytest.mark.parametrize(("path", "largest"), INTEGER_KEYED)
+def test_integer_cursors_beyond_their_column_are_a_422_signed_or_not_and_its_ends_are_served(
+    client: TestClient, tokens: Tokens, warehouses: list[str], path: str, largest: int
+) -> None:
+    """Issue 19.6: `10**300` cursors on accounts, the ledger and webhooks answered 500. Unsigned, the signature
+    refuses them; signed (a leaked secret, an old release), the bound behind it still does: 64 bits, and 32 for the
+    INTEGER keys, which PostgreSQL would refuse with an error (a 500) rather than an empty page."""
+    admin, staff = tokens.make(Role.ADMIN, "Ada"), tokens.make(Role.STAFF, "Sam")
+    post_reference(client, staff)
+    body = {"url": "https://erp.example.com/hooks", "events": ["product.changed"], "secret": "whsec-0123456789abcdef"}
+    hook = client.post("/api/v1/webhooks", json=body, headers=admin)
+    assert hook.status_code == 201, hook.text
+    url = path.format(hook=hook.json()["id"])
+    joiner = "&" if "?" in url else "?"
+    for key in (10**300, largest + 1, -largest - 2):
+        for cursor in (unsigned(key), encode_cursor(key)):
+            r = client.get(f"{url}{joiner}cursor={cursor}", headers=admin)
+            assert r.status_code == 422, (key, r.text)
+            assert problem_field(r) == "cursor"
+    for key in (largest, -largest - 1):
+        r = client.get(f"{url}{joiner}cursor={encode_cursor(key)}", headers=admin)
+        assert r.status_code == 200, (key, r.text)
 
 
 @pytest.mark.parametrize("keys", [[], [1], ["a", "b", "c"], [1, "x", 2], [10**300, 1, "A"], [None, 1, "A"]])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from steelyard.errors import InvalidInput
-from steelyard.wire import MAX_INT64, decode_cursor, encode_cursor, fits, use_cursor_secret
+from steelyard.wire import MAX_INT32, MAX_INT64, decode_cursor, encode_cursor, fits, use_cursor_secret
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +71,11 @@ def test_signed_keys_of_the_wrong_shape_are_refused(key: Any, shape: Any) -> Non
     assert not fits(key, shape)
     with pytest.raises(InvalidInput):
         decode_cursor(encode_cursor(key), shape)
+
+
+def test_keys_of_an_integer_column_are_bounded_to_32_bits_when_asked() -> None:
+    """Accounts, tokens and webhooks have INTEGER keys: PostgreSQL answers a larger bind value with an error."""
+    assert decode_cursor(encode_cursor(MAX_INT32), int, largest=MAX_INT32) == MAX_INT32
+    for key in (MAX_INT32 + 1, -MAX_INT32 - 2):
+        with pytest.raises(InvalidInput):
+            decode_cursor(encode_cursor(key), int, largest=MAX_INT32)

@@ -8,7 +8,7 @@ from steelyard.access import service
 from steelyard.access.deps import CustomerPrincipal, StaffPrincipal
 from steelyard.access.schemas import AccountIn, AccountOut, AccountPatch
 from steelyard.api import CursorQuery, DbDep, IdPath, LimitQuery, problem_responses
-from steelyard.wire import Page, decode_cursor, encode_cursor
+from steelyard.wire import MAX_INT32, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=problem_responses(401, 403, 422))
 
@@ -23,7 +23,7 @@ def create_account(body: AccountIn, db: DbDep, _: StaffPrincipal) -> AccountOut:
 @router.get("", response_model=Page[AccountOut])
 def list_accounts(db: DbDep, _: StaffPrincipal, limit: LimitQuery = 50, cursor: CursorQuery = None) -> Page[AccountOut]:
     with db.read() as conn:
-        rows = service.list_accounts(conn, after_id=decode_cursor(cursor), limit=limit + 1)
+        rows = service.list_accounts(conn, after_id=decode_cursor(cursor, int, largest=MAX_INT32), limit=limit + 1)
     items = [AccountOut.from_row(r) for r in rows[:limit]]
     return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(rows) > limit else None)
 

@@ -11,7 +11,7 @@ from steelyard.access import service
 from steelyard.access.deps import AdminPrincipal
 from steelyard.access.schemas import TokenOut
 from steelyard.api import CursorQuery, DbDep, LimitQuery, WholeNumber, problem_responses
-from steelyard.wire import Page, decode_cursor, encode_cursor
+from steelyard.wire import MAX_INT32, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/tokens", tags=["accounts"], responses=problem_responses(401, 403, 422))
 TokenId = Annotated[int, WholeNumber, Path(ge=1, le=2**31 - 1, description="the token's id (from GET /api/v1/tokens)")]
@@ -21,7 +21,7 @@ TokenId = Annotated[int, WholeNumber, Path(ge=1, le=2**31 - 1, description="the 
 def list_tokens(db: DbDep, _: AdminPrincipal, limit: LimitQuery = 50, cursor: CursorQuery = None) -> Page[TokenOut]:
     """Every token, oldest first: who it is for, its role, when it expires or was revoked."""
     with db.read() as conn:
-        rows = service.list_tokens(conn, after_id=decode_cursor(cursor, int), limit=limit + 1)
+        rows = service.list_tokens(conn, after_id=decode_cursor(cursor, int, largest=MAX_INT32), limit=limit + 1)
     items = [TokenOut.from_row(r) for r in rows[:limit]]
     return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(rows) > limit else None)
 

@@ -11,7 +11,7 @@ from steelyard.api import CursorQuery, DbDep, IdPath, LimitQuery, problem_respon
 from steelyard.webhooks import service
 from steelyard.webhooks.schemas import DeliveryOut, WebhookIn, WebhookOut, WebhookPatch
 from steelyard.webhooks.targets import Network, parse_networks
-from steelyard.wire import Page, decode_cursor, encode_cursor
+from steelyard.wire import MAX_INT32, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], responses=problem_responses(401, 403, 422))
 NOT_FOUND = problem_responses(404)
@@ -33,7 +33,7 @@ def register(body: WebhookIn, request: Request, db: DbDep, _: AdminPrincipal) ->
 @router.get("", response_model=Page[WebhookOut])
 def list_webhooks(db: DbDep, _: AdminPrincipal, limit: LimitQuery = 50, cursor: CursorQuery = None) -> Page[WebhookOut]:
     with db.read() as conn:
-        rows = service.list_all(conn, after_id=decode_cursor(cursor), limit=limit + 1)
+        rows = service.list_all(conn, after_id=decode_cursor(cursor, int, largest=MAX_INT32), limit=limit + 1)
     items = [WebhookOut.from_row(r) for r in rows[:limit]]
     return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(rows) > limit else None)
 
