@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from catalogue_fixtures import post_reference
+from catalogue_fixtures import REFERENCE, post_reference
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
@@ -62,3 +62,22 @@ def test_the_running_sweeper_deletes_them_with_no_request_needed(
         while time.monotonic() < deadline and _count(db) > 1:
             time.sleep(0.05)
     assert _count(db) == 1 and client.get(f"/api/v1/quotes/{fresh['id']}").status_code == 200
+
+
+def test_the_reported_burst_of_big_anonymous_quotes_is_cut_by_the_rate_and_purged_within_the_hour(
+    client: TestClient, staff: dict[str, str], warehouses: list[str], db: Database, settings: Settings
+) -> None:
+    """Issue 19.4: 50 anonymous quotes of 200 lines in 2 s grew the database by 11 MB, for ever. Now a client's
+    quotes are counted by the `quotes` rate (10 here; a day, so no window boundary falls inside the test) and every
+    one that got through is gone an hour later: nothing of the burst is left."""
+    post_reference(client, staff)
+    kg = [p["sku"] for p in REFERENCE if p["stock_unit"] == "kg"]
+    body = {"lines": [{"sku": kg[i % len(kg)], "quantity": {"value": "10", "unit": "kg"}} for i in range(200)]}
+    started = datetime.now(UTC)
+    with TestClient(create_app(settings.model_copy(update={"rate_limits": "quotes=10/day"}))) as burst:
+        answers = [burst.post("/api/v1/quotes", json=body).status_code for _ in range(50)]
+    assert answers == [201] * 10 + [429] * 40
+    assert _count(db) == 10
+    assert sweep_anonymous(db, started + timedelta(minutes=59)) == 0  # each lives its hour
+    assert sweep_anonymous(db, datetime.now(UTC) + timedelta(minutes=61)) == 10
+    assert _count(db) == 0

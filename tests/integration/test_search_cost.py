@@ -43,7 +43,13 @@ def cpu_of(client: TestClient, path: str, param: str, queries: list[str]) -> flo
 
 @pytest.mark.parametrize(
     ("path", "param", "length"),
-    [("/api/v1/search", "q", 256), ("/", "q", 256), ("/api/v1/search/suggest", "q", 200)],  # suggest takes 200
+    [
+        ("/api/v1/search", "q", 256),
+        ("/", "q", 256),
+        ("/api/v1/search/suggest", "q", 200),  # suggest takes 200
+        ("/api/v1/search", "q", 1000),  # the longest q the API takes (the first 256 characters are read)
+        ("/", "q", 20000),  # the page takes whatever fits the 64 KiB request line
+    ],
 )
 @pytest.mark.parametrize("spaced", [False, True], ids=["one-word", "many-words"])
 def test_a_long_random_query_costs_little_cpu(

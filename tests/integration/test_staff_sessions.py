@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from catalogue_fixtures import post_reference
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from stock_helpers import MOVEMENTS
+from stock_helpers import MOVEMENTS, level
 
 from steelyard.access.model import Role
 from steelyard.access.service import create_token
@@ -24,6 +25,7 @@ from steelyard.config import Settings
 from steelyard.db import Database
 
 COOKIE = "steelyard_staff"
+SKU = "ST-S235-PL-10"  # stocked in kg
 
 
 @pytest.fixture
@@ -61,16 +63,16 @@ def signed_in(client: TestClient) -> bool:
     return "Sign out" in page
 
 
-def _receipt(client: TestClient) -> Any:
+def _receipt(client: TestClient, sku: str = "NOPE", key: str = "k1") -> Any:
     fields = {
         "csrf": _csrf(client.get("/staff").text),
-        "sku": "NOPE",
+        "sku": sku,
         "kind": "receipt",
         "warehouse": "DUI",
         "quantity": "1 kg",
-        "idempotency_key": "k1",
+        "idempotency_key": key,
     }
-    return client.post("/staff/movements", data=fields)
+    return client.post("/staff/movements", data=fields, follow_redirects=False)
 
 
 def test_the_cookie_carries_a_random_id_never_the_token_and_is_secure_by_default(
@@ -98,19 +100,31 @@ def test_plain_http_development_can_turn_secure_off(settings: Settings, db: Data
         assert "secure" not in r.headers["set-cookie"].lower() and signed_in(plain)
 
 
-def test_a_saved_cookie_no_longer_works_after_sign_out(https: TestClient, settings: Settings, db: Database) -> None:
+def test_a_saved_cookie_no_longer_books_a_receipt_after_sign_out(
+    https: TestClient,
+    client: TestClient,
+    staff: dict[str, str],
+    warehouses: list[str],
+    settings: Settings,
+    db: Database,
+) -> None:
+    """The reported attack: a copy of the cookie saved before sign-out still booked a receipt after it."""
+    post_reference(client, staff)
     saved = sign_in(https, _token(db))
     with TestClient(create_app(settings), base_url="https://testserver") as replay:
         replay.cookies.set(COOKIE, saved, domain="testserver.local", path="/staff")
         assert signed_in(replay)  # the copy works while the sign-in lasts: the replay below is a real one
+        assert _receipt(replay, SKU, "before").status_code == 303
+        assert level(client, SKU, "DUI")["on_hand"] == "1"
         r = https.post("/staff/signout", data={"csrf": _csrf(https.get("/staff").text)}, follow_redirects=False)
         assert r.status_code == 303 and not signed_in(https)
         with db.read() as conn:
             assert conn.execute(select(staff_sessions)).all() == []
         replay.cookies.set(COOKIE, saved, domain="testserver.local", path="/staff")
         assert not signed_in(replay)
-        r = _receipt(replay)
+        r = _receipt(replay, SKU, "after")
         assert r.status_code == 401 and "Sign in again" in r.text
+    assert level(client, SKU, "DUI")["on_hand"] == "1"  # nothing booked after sign-out
 
 
 def test_a_session_ends_at_its_absolute_end_however_much_it_is_used(https: TestClient, db: Database) -> None:
