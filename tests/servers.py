@@ -63,8 +63,9 @@ def start(
     return process, f"http://127.0.0.1:{port}"
 
 
-def wait_ready(process: subprocess.Popen[bytes], base: str, timeout: float = 30.0) -> None:
-    """Until `base`/readyz answers 200; RuntimeError if the process exits first or the time runs out."""
+def wait_ready(process: subprocess.Popen[bytes], base: str, timeout: float = 120.0) -> None:
+    """Until `base`/readyz answers 200; RuntimeError if the process exits first or the time runs out (generous: two
+    workers took 45 s to start at a load average of 16 on the 2-core test machine)."""
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:

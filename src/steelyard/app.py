@@ -92,13 +92,10 @@ async def sweep_holds(db: Database, every_seconds: float) -> None:
 
     while True:
         try:
-            released = await anyio.to_thread.run_sync(sweep, db, datetime.now(UTC))
+            await anyio.to_thread.run_sync(sweep, db, datetime.now(UTC))  # counts steelyard_holds_expired_total
             await anyio.to_thread.run_sync(sweep_anonymous, db, datetime.now(UTC))
         except Exception:  # a failed sweep is retried on the next tick; the server must not stop sweeping
             log.exception("sweeping expired holds or anonymous quotes failed")
-        else:
-            if released:
-                metrics.HOLDS_EXPIRED.inc(released)
         await asyncio.sleep(every_seconds)
 
 
@@ -116,7 +113,9 @@ def product_documents(bus: Any, settings: Settings) -> ProductDocuments | None:
 
 
 def refresh_gauges(app: FastAPI) -> None:
-    """Pool use, SSE subscribers and outbox lag of this process, for /metrics (a read of the outbox's head)."""
+    """Pool use, SSE subscribers and outbox lag of this process, for /metrics (a read of the outbox's head): every
+    few seconds, and before each scrape this process answers (app.state.refresh_gauges), so no scrape shows a gauge
+    older than itself."""
     from steelyard.events import outbox
 
     db: Database = app.state.db
@@ -185,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.refresh_gauges = lambda: refresh_gauges(app)
     use_cursor_secret((settings.cursor_secret or settings.session_secret).get_secret_value())
     app.state.db = db
     app.state.file_store = file_store(

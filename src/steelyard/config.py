@@ -173,6 +173,12 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = Field(30.0, gt=0, description="a request's body must arrive in this")
     keep_alive_seconds: int = Field(5, ge=1, description="an idle kept-alive connection is closed after this")
     limit_concurrency: int = Field(2048, ge=1, description="connections and tasks per worker; past it 503")
+    worker_healthcheck_seconds: int = Field(
+        60,
+        ge=1,
+        description="with several workers, one that does not answer the supervisor's health check for this long is "
+        "killed and replaced (uvicorn's default, 5 s, kills workers still starting on a loaded machine)",
+    )
     webhook_allow_networks: str = Field(
         "", description="networks webhooks may reach despite being private, e.g. 10.1.2.0/24,127.0.0.1/32"
     )

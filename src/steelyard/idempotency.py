@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from steelyard.db import Database, UtcDateTime, metadata
 from steelyard.errors import Conflict
+from steelyard.ops import metrics
 
 # A remembered answer per Idempotency-Key, so a retried request replays it instead of acting twice.
 idempotency_keys = Table(
@@ -93,4 +94,5 @@ def run_once(
         except IntegrityError:
             if key is None or attempt == 2:
                 raise
+            metrics.TRANSACTION_RETRIES.labels("idempotency_key").inc()
     raise AssertionError("unreachable")

@@ -13,6 +13,7 @@ from stock_helpers import MOVEMENTS, assert_ledger_adds_up, level, move
 from steelyard.access.model import Role
 from steelyard.db import Database
 from steelyard.inventory.holds import sweep
+from steelyard.ops.metrics import sample
 
 BAR = "ST-C45-RB-50"  # stocked in kg, 15.413 kg/m
 SHEET = "AL-6061-SH-2"  # stocked in pieces (sheets)
@@ -187,9 +188,11 @@ def test_expired_holds_give_their_stock_back(
     quote = _quote(client, customer, SHEET, "5", "sheets")
     assert level(client, SHEET, "DUI")["reserved"] == "5"
     later = datetime.now(UTC) + timedelta(days=2)
+    expired_before = sample("steelyard_holds_expired_total") or 0.0
     assert sweep(db, later) == 1
     assert level(client, SHEET, "DUI")["reserved"] == "0"
     assert sweep(db, later) == 0  # a second sweep finds nothing: released once, never twice
+    assert sample("steelyard_holds_expired_total") == expired_before + 1  # /metrics counts it once too
     r = client.post(f"/api/v1/quotes/{quote['id']}/accept", headers=customer)
     assert r.status_code == 201  # still valid by the clock, so it takes the stock again at acceptance
     assert_ledger_adds_up(db)

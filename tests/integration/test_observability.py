@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from test_events_support import SseClient
 
 from conftest import Tokens, sheet_body
 from servers import free_port, running_server
@@ -40,7 +43,6 @@ def test_metrics_count_requests_by_route_template(client: TestClient, staff: dic
     before = client.get("/metrics", headers=staff).content
     ok = {"route": "/api/v1/products/{sku}", "method": "GET", "status": "200"}
     missing = {**ok, "status": "404"}
-    timed = {"route": "/api/v1/products/{sku}", "method": "GET"}
 
     def added(name: str, labels: dict[str, str], text: bytes) -> float:
         return (sample(name, labels, text) or 0.0) - (sample(name, labels, before) or 0.0)
@@ -51,7 +53,9 @@ def test_metrics_count_requests_by_route_template(client: TestClient, staff: dic
     text = client.get("/metrics", headers=staff).content
     assert added("steelyard_http_requests_total", ok, text) == 3
     assert added("steelyard_http_requests_total", missing, text) == 1
-    assert added("steelyard_http_request_duration_seconds_count", timed, text) == 4
+    # the latency histogram by route template and status too: 3 timings of answers 200, 1 of a 404
+    assert added("steelyard_http_request_duration_seconds_count", ok, text) == 3
+    assert added("steelyard_http_request_duration_seconds_count", missing, text) == 1
     assert sku not in text.decode()  # labelled by template, so a catalogue of 100,000 SKUs is 1 series, not 100,000
     wanted = {
         "steelyard_http_requests",
@@ -59,6 +63,7 @@ def test_metrics_count_requests_by_route_template(client: TestClient, staff: dic
         "steelyard_db_pool_connections_in_use",
         "steelyard_db_pool_size",
         "steelyard_db_unavailable",
+        "steelyard_db_transaction_retries",
         "steelyard_outbox_lag_events",
         "steelyard_sse_subscribers",
         "steelyard_holds_expired",
@@ -66,6 +71,18 @@ def test_metrics_count_requests_by_route_template(client: TestClient, staff: dic
         "steelyard_import_runs",
     }
     assert wanted <= set(names(text))
+
+
+def test_the_grafana_dashboard_reads_only_series_that_exist(client: TestClient, staff: dict[str, str]) -> None:
+    """docs/grafana-dashboard.json: valid JSON, and every metric its panels query is one /metrics exposes."""
+    import re
+
+    dashboard = json.loads((Path(__file__).parents[2] / "docs" / "grafana-dashboard.json").read_text())
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    series = {name for expr in exprs for name in re.findall(r"steelyard_\w+", expr)}
+    queried = {re.sub(r"_(bucket|count|sum|total)$", "", name) for name in series}
+    exposed = set(names(client.get("/metrics", headers=staff).content))
+    assert queried and queried <= exposed, queried - exposed
 
 
 def test_a_scrape_token_from_the_settings(db_url: str) -> None:
@@ -127,13 +144,114 @@ def test_redaction_of_secrets_in_any_log_line() -> None:
 
 
 @pytest.mark.slow
-def test_metrics_on_their_own_port(database_url: str, db_url: str, staff: dict[str, str]) -> None:
+def test_metrics_on_their_own_port_count_open_event_streams(
+    database_url: str, db_url: str, staff: dict[str, str]
+) -> None:
     port = free_port()
-    env = {"STEELYARD_METRICS_PORT": str(port), "STEELYARD_SESSION_SECRET": "s" * 32}
+    env = {
+        "STEELYARD_METRICS_PORT": str(port),
+        "STEELYARD_SESSION_SECRET": "s" * 32,
+        "STEELYARD_METRICS_REFRESH_SECONDS": "0.1",  # the separate port serves the gauges as last refreshed
+    }
+
+    def scrape() -> bytes:
+        r = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+        assert r.status_code == 200
+        return r.content
+
+    def subscribers_become(count: float) -> None:
+        deadline = time.monotonic() + 15
+        while sample("steelyard_sse_subscribers", text=scrape()) != count:
+            assert time.monotonic() < deadline, f"steelyard_sse_subscribers never became {count}"
+            time.sleep(0.05)
+
     with running_server(db_url, workers=1, env=env) as (base, _):
         assert httpx.get(f"{base}/metrics", headers=staff).status_code == 404
-        r = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
-        assert r.status_code == 200 and "steelyard_http_requests_total" in r.text
+        assert "steelyard_http_requests_total" in scrape().decode()
+        subscribers_become(0)
+        streams = [SseClient(base) for _ in range(3)]
+        try:
+            for stream in streams:
+                stream.ready()
+            subscribers_become(3)
+        finally:
+            for stream in streams:
+                stream.close()
+        subscribers_become(0)  # a closed stream is no longer counted
+        assert sample("steelyard_outbox_lag_events", text=scrape()) == 0  # an idle server has fanned out everything
+
+
+def test_pool_gauges_show_the_connections_in_use(client: TestClient, staff: dict[str, str], db_url: str) -> None:
+    """The scrape refreshes this process's gauges first; a pool of its own, so no background task shares it."""
+    from steelyard.db import Database, make_engine
+
+    app: Any = client.app
+    served = app.state.db
+    pool_db = Database(make_engine(db_url, pool_size=3, max_overflow=0))
+    app.state.db = pool_db
+    try:
+        held = [pool_db.engine.connect() for _ in range(2)]
+        text = client.get("/metrics", headers=staff).content
+        assert sample("steelyard_db_pool_connections_in_use", text=text) == 2
+        assert sample("steelyard_db_pool_size", text=text) == 3
+        for conn in held:
+            conn.close()
+        text = client.get("/metrics", headers=staff).content
+        assert sample("steelyard_db_pool_connections_in_use", text=text) == 0
+    finally:
+        app.state.db = served
+        pool_db.dispose()
+
+
+def test_outbox_lag_and_subscribers_are_read_at_the_scrape(client: TestClient, staff: dict[str, str]) -> None:
+    """What the gauges report is the outbox's head against where this process's bus stands, at the scrape."""
+    from steelyard.events import outbox
+
+    _product(client, staff)  # commits an event: the outbox has a head above 0
+    app: Any = client.app
+    bus = app.state.events
+    with app.state.db.read() as conn:
+        head = outbox.head(conn)
+    assert head > 0
+
+    class Behind:  # the bus as it would look two events behind, with five open streams
+        cursor = head - 2
+        hub = type("Hub", (), {"subscribers": 5})()
+
+    app.state.events = Behind()
+    try:
+        text = client.get("/metrics", headers=staff).content
+    finally:
+        app.state.events = bus
+    assert sample("steelyard_outbox_lag_events", text=text) == 2
+    assert sample("steelyard_sse_subscribers", text=text) == 5
+
+
+def test_a_retried_transaction_is_counted(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two first attempts with one Idempotency-Key: the loser's insert of the key fails, its transaction rolls back
+    and runs again, replaying the winner's answer; /metrics counts the retry."""
+    from steelyard import idempotency
+
+    def retries() -> float:
+        return sample("steelyard_db_transaction_retries_total", {"reason": "idempotency_key"}) or 0.0
+
+    before = retries()
+    fingerprint = idempotency.request_hash("POST", "/x", {"a": 1})
+    done = idempotency.run_once(db, scope="test", key="k-1", fingerprint=fingerprint, work=lambda _: (201, {"n": 1}))
+    assert done == (201, {"n": 1}) and retries() == before
+    real_recall = idempotency.recall
+    calls: list[int] = []
+
+    def recall_too_early(conn: Any, **kwargs: Any) -> Any:  # the loser read before the winner committed
+        calls.append(1)
+        return None if len(calls) == 1 else real_recall(conn, **kwargs)
+
+    monkeypatch.setattr(idempotency, "recall", recall_too_early)
+    replayed = idempotency.run_once(
+        db, scope="test", key="k-1", fingerprint=fingerprint, work=lambda _: (201, {"n": 2})
+    )
+    assert replayed == (201, {"n": 1})  # the winner's answer, not a second piece of work
+    assert retries() == before + 1
 
 
 def test_import_runs_are_counted_by_kind_and_outcome(client: TestClient, staff: dict[str, str]) -> None:

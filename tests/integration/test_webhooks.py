@@ -18,6 +18,7 @@ from steelyard.access.service import create_token
 from steelyard.app import create_app
 from steelyard.config import Settings
 from steelyard.db import Database, make_engine
+from steelyard.ops.metrics import sample
 from steelyard.webhooks.signing import verify
 
 SECRET = "whsec-test-0123456789abcdef"
@@ -106,6 +107,10 @@ def tokens(db_url: str) -> Tokens:
     return Tokens(db_url)
 
 
+def deliveries_counted(outcome: str) -> float:
+    return sample("steelyard_webhook_deliveries_total", {"outcome": outcome}) or 0.0
+
+
 def wait_for(check: Any, timeout: float = 30.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -159,6 +164,7 @@ def test_deliveries_are_signed_retried_with_back_off_and_logged(
 ) -> None:
     admin = tokens.make(Role.ADMIN, "Ada")
     staff = tokens.make(Role.STAFF, "Sam")
+    attempts_before = {outcome: deliveries_counted(outcome) for outcome in ("ok", "failed")}
     body = {"url": receiver.url, "events": ["price.changed"], "secret": SECRET}
     hook = app_client.post("/api/v1/webhooks", json=body, headers=admin).json()
     r = app_client.post("/api/v1/products", json=product_body("WH-1"), headers=staff)
@@ -177,6 +183,9 @@ def test_deliveries_are_signed_retried_with_back_off_and_logged(
     assert [a["status_code"] for a in delivery["log"]] == [500, 500, 204]
     assert delivery["log"][0]["error"] == "HTTP 500" and delivery["log"][2]["error"] is None  # not its body
     assert delivery["delivered_at"] is not None and delivery["next_attempt_at"] is None
+    # /metrics counts each attempt by outcome: the two failures and the delivery
+    assert deliveries_counted("failed") == attempts_before["failed"] + 2
+    assert deliveries_counted("ok") == attempts_before["ok"] + 1
 
     assert len(receiver.requests) == 3
     for request in receiver.requests:

@@ -23,6 +23,7 @@ from steelyard.inventory.ledger import change_level, lock_levels
 from steelyard.inventory.lots import lock_lots
 from steelyard.inventory.model import NO_REQUIREMENTS, Kind, Requirements, allocate_lots
 from steelyard.inventory.tables import holds, lots
+from steelyard.ops import metrics
 
 log = logging.getLogger("steelyard.holds")
 SYSTEM = "system"
@@ -209,5 +210,6 @@ def sweep(db: Database, now: datetime) -> int:
         if batch < 500:
             break
     if released:
+        metrics.HOLDS_EXPIRED.inc(released)
         log.info("released %d expired holds", released)
     return released

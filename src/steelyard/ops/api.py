@@ -45,6 +45,7 @@ def metrics_router() -> APIRouter:
                 raise Unauthorized("the bearer token is neither the metrics token nor a known token")
             if not principal.is_staff:
                 raise Forbidden(f"metrics need the metrics token or a staff token; yours is a {principal.role} token")
+        request.app.state.refresh_gauges()  # this process's gauges as of now (app.py)
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
 
     return router

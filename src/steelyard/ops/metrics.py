@@ -37,8 +37,8 @@ REQUESTS = Counter(
 )
 LATENCY = Histogram(
     "steelyard_http_request_duration_seconds",
-    "Time from the request's arrival to its last response byte, by route template and method",
-    ["route", "method"],
+    "Time from the request's arrival to its last response byte, by route template, method and status",
+    ["route", "method", "status"],
     buckets=_LATENCY_BUCKETS,
 )
 DB_POOL_IN_USE = Gauge(
@@ -52,9 +52,13 @@ DB_POOL_SIZE = Gauge(
     multiprocess_mode="livesum",
 )
 DB_UNAVAILABLE = Counter(
-    "steelyard_db_unavailable_total",
-    "Requests answered 503 because the database did not answer (Steelyard does not retry transactions: every stock "
-    "change is one conditional UPDATE, so there is no serialisation failure to retry)",
+    "steelyard_db_unavailable_total", "Requests answered 503 because the database did not answer"
+)
+TRANSACTION_RETRIES = Counter(
+    "steelyard_db_transaction_retries_total",
+    "Write transactions rolled back and run again, by reason (idempotency_key: two first attempts with the same "
+    "Idempotency-Key raced; the loser's retry replays the winner's answer)",
+    ["reason"],
 )
 OUTBOX_LAG = Gauge(
     "steelyard_outbox_lag_events",

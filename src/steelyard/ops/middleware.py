@@ -59,7 +59,7 @@ class RequestMiddleware:
             route = _route_of(scope)
             method = scope["method"]
             metrics.REQUESTS.labels(route, method, str(status)).inc()
-            metrics.LATENCY.labels(route, method).observe(elapsed)
+            metrics.LATENCY.labels(route, method, str(status)).observe(elapsed)
             if self.access_log_enabled and access_log.isEnabledFor(logging.INFO):
                 extra: dict[str, Any] = {
                     "method": method,

@@ -127,10 +127,12 @@ class DeadlineProtocol(HttpToolsProtocol):
 
 
 def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:
-    """The uvicorn settings that bound connections: the protocol above, keep-alive and concurrency."""
+    """The uvicorn settings that bound connections (the protocol above, keep-alive and concurrency) and how long the
+    supervisor waits for a worker's health check before replacing it."""
     settings = settings or get_settings()
     return {
         "http": DeadlineProtocol,
         "timeout_keep_alive": settings.keep_alive_seconds,
         "limit_concurrency": settings.limit_concurrency,
+        "timeout_worker_healthcheck": settings.worker_healthcheck_seconds,
     }
