@@ -97,10 +97,14 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 20, busy_timeout_ms: int = 30_000) -> Engine:
     url = normalise_url(url)
+    # hide_parameters: no statement's parameters (a webhook's secret, a session id) in a log line or an error message.
     if not is_sqlite(url):
-        return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+        return create_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, hide_parameters=True
+        )
     engine = create_engine(
         url,
+        hide_parameters=True,
         # As many connections as before at most, but all kept: an overflow connection is closed when returned,
         # and reopening one (file open plus four PRAGMAs) on nearly every request under load is pure waste.
         pool_size=pool_size + max_overflow,

@@ -273,3 +273,78 @@ def test_import_runs_are_counted_by_kind_and_outcome(client: TestClient, staff: 
     assert bad.status_code == 422  # required columns are missing
     assert runs("rejected") == before["rejected"] + 1
     assert runs("dry_run") == before["dry_run"] and runs("applied") == before["applied"]
+
+
+def test_no_secret_reaches_any_log_line_even_at_debug(db_url: str, tmp_path: Path) -> None:
+    """Every logger at DEBUG (SQLAlchemy then logs each statement and its parameters) through the JSON formatter,
+    while a staff token calls the API, signs in on /staff, registers a webhook with its secret, uploads a
+    certificate PDF and a scraper sends the metrics token: none of those values appears in any line."""
+    import io
+    import logging
+    import re
+
+    from stock_helpers import move
+
+    from certificate_helpers import tiny_pdf
+    from steelyard.access.model import Role
+    from steelyard.access.service import create_token
+    from steelyard.db import Database, make_engine
+    from steelyard.ops.logs import REQUEST_ID, JsonFormatter
+
+    session_secret, metrics_token = "session-secret-never-logged-42", "metrics-token-never-logged-42"
+    webhook_secret, certificate_text = "whsec-never-logged-0123456789", "HEAT-CERT-BODY-NEVER-LOGGED"
+    setup = Database(make_engine(db_url, pool_size=1, max_overflow=0))
+    with setup.write() as conn:
+        staff_token = create_token(conn, role=Role.STAFF, name="Sam")
+        admin_token = create_token(conn, role=Role.ADMIN, name="Ada")
+    setup.dispose()
+    staff, admin = ({"Authorization": f"Bearer {t}"} for t in (staff_token, admin_token))
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonFormatter())
+    root, sql = logging.getLogger(), logging.getLogger("sqlalchemy")
+    levels = root.level, sql.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    sql.setLevel(logging.DEBUG)  # SQLAlchemy sets its own to WARNING; an operator chasing a bug may lower it
+    settings = Settings(
+        database_url=db_url,
+        session_secret=session_secret,  # type: ignore[arg-type]
+        metrics_token=metrics_token,  # type: ignore[arg-type]
+        rate_limits="off",
+        files_dir=str(tmp_path / "files"),
+    )
+    try:
+        with TestClient(create_app(settings), base_url="https://testserver") as c:
+            assert c.post("/api/v1/warehouses", json={"code": "DUI", "name": "Duisburg"}, headers=staff).is_success
+            sku = _product(c, staff)
+            lot = move(c, staff, sku, "DUI", "receipt", "10", "kg", lot={"heat": "H1", "certificate_type": "3.1"})
+            pdf = tiny_pdf(certificate_text)
+            put = c.put(
+                f"/api/v1/lots/{lot['lot_id']}/certificate",
+                content=pdf,
+                headers={**staff, "Content-Type": "application/pdf"},
+            )
+            assert put.is_success, put.text
+            assert c.get(f"/api/v1/lots/{lot['lot_id']}/certificate", headers=staff).content == pdf
+            hook = {"url": "https://erp.example.com/hooks", "events": ["stock.changed"], "secret": webhook_secret}
+            assert c.post("/api/v1/webhooks", json=hook, headers=admin).status_code == 201
+            csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/staff").text)
+            assert csrf is not None
+            form = {"csrf": csrf.group(1), "token": staff_token}
+            assert c.post("/staff/session", data=form, follow_redirects=False).status_code == 303
+            cookie = str(c.cookies["steelyard_staff"])
+            assert "Sign out" in c.get("/staff").text
+            assert c.get("/metrics", headers={"Authorization": f"Bearer {metrics_token}"}).status_code == 200
+            wrong = {"Authorization": "Bearer sy_wrong-but-secret-looking"}
+            assert c.get("/api/v1/orders", headers=wrong).status_code == 401
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(levels[0])
+        sql.setLevel(levels[1])
+        REQUEST_ID.set(None)
+    text = out.getvalue()
+    assert text.count("\n") > 50 and "sqlalchemy.engine" in text  # it did log at DEBUG, statements included
+    for value in (staff_token, admin_token, session_secret, metrics_token, webhook_secret, certificate_text, cookie):
+        assert value not in text, value
+    assert "sy_wrong-but-secret-looking" not in text
