@@ -182,6 +182,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Back end for raw-materials suppliers: exact quantities, live stock, trade-aware search.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is a page of ours (web/pages.py): FastAPI's has an inline script and no policy
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.refresh_gauges = lambda: refresh_gauges(app)

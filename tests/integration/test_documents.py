@@ -3,6 +3,9 @@ the HTML is read as text; customers see only their own."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -76,6 +79,14 @@ def test_the_quote_html_is_printable_and_escaped(client: TestClient, setup: dict
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "@media print" in r.text and "<svg" in r.text and f"EUR {quote['total']}" in r.text
     assert "Müller Stahlbau GmbH" in r.text
+    # A page like the others: a policy with no script at all and no framing; its one style block allowed by hash.
+    policy = dict(part.strip().split(" ", 1) for part in r.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'none'" and "script-src" not in policy and policy["frame-ancestors"] == "'none'"
+    style = re.search(r"<style>(.*?)</style>", r.text, re.S)
+    assert style is not None and r.text.count("<style") == 1 and "<script" not in r.text
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+    assert policy["style-src"] == f"'sha256-{digest}'"  # the block as served matches the hash the policy allows
+    assert r.headers["referrer-policy"] == "same-origin" and r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_customers_see_only_their_own_documents(

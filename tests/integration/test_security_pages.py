@@ -45,6 +45,26 @@ def test_every_page_carries_the_security_headers(client: TestClient, pages: list
         assert not INLINE_STYLE.search(r.text), path
 
 
+def test_the_api_docs_page_has_a_policy_and_no_inline_script(client: TestClient) -> None:
+    """/docs is Swagger UI: its bundle from one pinned CDN path under Subresource Integrity, its start-up our file."""
+    from steelyard.web.render import SWAGGER_UI
+
+    r = client.get("/docs")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    csp = directives(r.headers["content-security-policy"])
+    assert csp["script-src"] == f"script-src 'self' {SWAGGER_UI}/"  # no 'unsafe-inline', no other origin
+    assert csp["frame-ancestors"] == "frame-ancestors 'none'" and csp["object-src"] == "object-src 'none'"
+    assert r.headers["referrer-policy"] == "same-origin" and r.headers["x-content-type-options"] == "nosniff"
+    assert not INLINE_SCRIPT.search(r.text) and not INLINE_STYLE.search(r.text)
+    scripts = re.findall(r"<script[^>]*>", r.text)
+    assert len(scripts) == 2 and all("integrity=" in s for s in scripts if SWAGGER_UI in s)
+    init = re.search(r'src="(/static/api-docs\.js[^"]*)"', r.text)
+    assert init is not None and "SwaggerUIBundle" in client.get(init.group(1)).text
+    # FastAPI's own pages (an inline script, no policy) are not served.
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/docs/oauth2-redirect").status_code == 404
+
+
 def test_static_files_are_not_sniffed(client: TestClient) -> None:
     for name in ("storefront.js", "product.js", "site.css"):
         r = client.get(f"/static/{name}")

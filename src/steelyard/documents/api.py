@@ -13,7 +13,7 @@ from steelyard.access.deps import ANONYMOUS_TOO, AnyPrincipal, MaybePrincipal
 from steelyard.api import DbDep, problem_refs
 from steelyard.config import Settings
 from steelyard.documents import service
-from steelyard.documents.html import render_html
+from steelyard.documents.html import PAGE_HEADERS, render_html
 from steelyard.documents.pdf import render_pdf
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], responses=problem_refs(404, 422))
@@ -67,7 +67,7 @@ def quote_html(quote_id: DocId, request: Request, db: DbDep, principal: MaybePri
         doc = service.quote_document(
             conn, quote_id=quote_id, principal=principal, settings=_settings(request), now=datetime.now(UTC)
         )
-    return HTMLResponse(render_html(doc))
+    return HTMLResponse(render_html(doc), headers=PAGE_HEADERS)
 
 
 @router.get(
@@ -88,4 +88,4 @@ def order_pdf(order_id: DocId, request: Request, db: DbDep, principal: AnyPrinci
 def order_html(order_id: DocId, request: Request, db: DbDep, principal: AnyPrincipal) -> HTMLResponse:
     with db.read() as conn:
         doc = service.delivery_note(conn, order_id=order_id, principal=principal, settings=_settings(request))
-    return HTMLResponse(render_html(doc))
+    return HTMLResponse(render_html(doc), headers=PAGE_HEADERS)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from jinja2 import Environment
 
 from steelyard.documents.content import Document
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-_TEMPLATE = _ENV.from_string(
-    """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ doc.title }} {{ doc.number }}</title>
-<style>
+# The print styles travel inside the document (saved as a file it must still print), so the page's policy allows
+# this one style block by its hash: no script, nothing from anywhere, no framing.
+_STYLE = """
 body { font: 10pt/1.35 system-ui, sans-serif; margin: 2em auto; max-width: 190mm; color: #111; }
 header { display: flex; justify-content: space-between; align-items: flex-start; }
 h1 { font-size: 18pt; margin: 0; } .company { text-align: right; }
@@ -24,7 +26,22 @@ svg { width: 100%; max-width: 480px; height: auto; display: block; }
 svg rect.remnant { fill: #c9e7c1; } svg rect { stroke: #000; stroke-width: 0.5; } svg text { font-size: 7px; }
 .notes, .terms { font-size: 8.5pt; color: #333; }
 @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
-</style></head><body>
+"""
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'self' data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+_TEMPLATE = _ENV.from_string(
+    """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ doc.title }} {{ doc.number }}</title>
+<style>"""
+    + _STYLE
+    + """</style></head><body>
 <header><h1>{{ doc.title }} {{ doc.number }}</h1>
 <div class="company">{% for c in doc.company %}<div>{{ c }}</div>{% endfor %}</div></header>
 <table class="facts">{% for k, v in doc.facts %}<tr><td>{{ k }}</td><td>{{ v }}</td></tr>{% endfor %}</table>

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from steelyard.api import DbDep
 from steelyard.web import views
-from steelyard.web.render import assets, page, static_response
+from steelyard.web.render import DOCS_CSP, assets, page, static_response
 from steelyard.web.staff import router as staff_router
 from steelyard.web.staff_imports import router as staff_imports_router
 from steelyard.web.staff_lots import router as staff_lots_router
@@ -48,6 +48,12 @@ def product(request: Request, sku: str, db: DbDep) -> HTMLResponse:
     if context is None:
         return page(request, "not_found.html", {"sku": sku}, status=404)
     return page(request, "product.html", context)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI on /openapi.json, under a policy like every page's: no inline script, no framing."""
+    return page(request, "api_docs.html", {}, csp=DOCS_CSP)
 
 
 @router.get("/static/{name}")

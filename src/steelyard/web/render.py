@@ -23,6 +23,16 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# The API docs (/docs) are Swagger UI, whose script and styles come from jsDelivr, pinned to one version and checked
+# by Subresource Integrity (templates/api_docs.html: the sha384 of the npm package's files); its start-up is a file of
+# ours, so no script is inline there either. Swagger UI sets styles from script, hence 'unsafe-inline' for
+# styles on that page only.
+SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14"
+DOCS_CSP = (
+    f"default-src 'self'; script-src 'self' {SWAGGER_UI}/; style-src 'self' {SWAGGER_UI}/ 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 PAGE_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -178,16 +188,22 @@ def environment() -> Environment:
         plural=plural,
     )
     env.tests["positive"] = positive
-    env.globals.update(static_url=static_url)
+    env.globals.update(static_url=static_url, swagger_ui=SWAGGER_UI)
     return env
 
 
 def page(
-    request: Request, template: str, context: dict[str, Any], *, status: int = 200, private: bool = False
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    private: bool = False,
+    csp: str = CSP,
 ) -> HTMLResponse:
     """Render a page with the security headers every page carries; `private`: never cached (staff pages)."""
     html = environment().get_template(template).render({"request": request, **context})
-    headers = dict(PAGE_HEADERS)
+    headers = {**PAGE_HEADERS, "Content-Security-Policy": csp}
     headers["Cache-Control"] = "no-store" if private else "no-cache"
     return HTMLResponse(html, status_code=status, headers=headers)
 
