@@ -50,6 +50,8 @@ class Cluster:
     proxy_url: str  # nginx, as the buyers see the service
     database_url: str  # the shared PostgreSQL, reachable from this namespace
     nodes: dict[str, Node]
+    folder: Path  # PostgreSQL's data, nginx's configuration and the nodes' logs: removed on exit
+    redis_port: int
 
 
 def _run(*args: str) -> None:
@@ -261,4 +263,4 @@ def cluster() -> Iterator[Cluster]:
         nodes = {key: stack.enter_context(_node(key, database, redis_port, folder)) for key in NODES}
         proxy = stack.enter_context(_nginx(folder))
         _wait(lambda: _answers(f"{proxy}/readyz"))
-        yield Cluster(proxy, database.format(host="127.0.0.1"), nodes)
+        yield Cluster(proxy, database.format(host="127.0.0.1"), nodes, folder, redis_port)

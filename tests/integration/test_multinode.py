@@ -7,9 +7,11 @@ in the PostgreSQL pass of `make test`; without root, nginx or the PostgreSQL bin
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 from test_concurrency import CLIENTS, _check, _prepare, _rush, _stock_the_plate
 from test_events_support import SseClient, reprice, set_up_catalogue
@@ -79,3 +81,43 @@ def test_node_a_killed_mid_traffic_loses_nothing_and_nginx_sends_the_rest_to_b()
         _check(db, results)  # exactly 50 orders, none twice, levels and ledger agree
         assert _accepts_served(c.nodes["b"].url, staff) > 0
         db.dispose()
+
+
+def _processes_of(c: Any) -> list[psutil.Process]:
+    """Every process the cluster started: the nodes (supervisors and workers), nginx, PostgreSQL and Redis."""
+    found = []
+    for node in c.nodes.values():
+        supervisor = psutil.Process(node.process.pid)
+        found += [supervisor, *supervisor.children(recursive=True)]
+    for process in psutil.process_iter(["cmdline", "name"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if str(c.folder) in command or ("redis" in (process.info["name"] or "") and f":{c.redis_port}" in command):
+            found.append(process)
+    return found
+
+
+def _gone(process: psutil.Process) -> bool:
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.mark.usefixtures("postgres_pass")
+def test_a_failing_test_still_tears_everything_down() -> None:
+    """The cluster's promise to every test above: when one fails inside it, nothing it started is left running."""
+    kept: dict[str, Any] = {}
+    with pytest.raises(RuntimeError, match="a test failed inside the cluster"), cluster() as c:
+        kept["processes"] = _processes_of(c)
+        kept["folder"] = c.folder
+        names = {p.name() for p in kept["processes"]}
+        assert {"nginx", "redis-server", "postgres"} <= names, names
+        assert len(kept["processes"]) >= 2 * 3 + 3  # each node: supervisor and 2 workers
+        raise RuntimeError("a test failed inside the cluster")
+    left = [p for p in kept["processes"] if not _gone(p)]
+    assert not left, [(p.pid, p.name()) for p in left]
+    assert not kept["folder"].exists()
+    namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
+    assert "sy-node-a" not in namespaces and "sy-node-b" not in namespaces
+    for link in ("sya0", "syb0"):  # the host ends of the veth pairs
+        assert subprocess.run(["ip", "link", "show", link], capture_output=True).returncode != 0, link

@@ -31,7 +31,7 @@ def limited(
     assert client.post("/api/v1/products", json=sheet_body(), headers=staff).status_code == 201
     on = settings.model_copy(
         update={
-            "rate_limits": "quotes=3/minute,search=2/minute,reservations=1/minute",
+            "rate_limits": "quotes=3/minute,estimates=2/minute,search=2/minute,reservations=1/minute",
             "requests_per_client": 64,
             "body_limit_bytes": 64 * 1024,
         }
@@ -60,6 +60,13 @@ def test_quotes_past_the_rate_get_429_with_retry_after_and_nothing_is_stored(
     assert len(stored) == 3
     # Other routes are not in the group: the catalogue still answers.
     assert limited.get(f"/api/v1/products/{SKU}").status_code == 200
+
+
+def test_estimates_have_their_own_rate(limited: TestClient) -> None:
+    for _ in range(2):
+        assert limited.post("/api/v1/estimates", json=quote()).status_code == 200
+    assert_too_many(limited.post("/api/v1/estimates", json=quote()), "estimates")
+    assert limited.post("/api/v1/quotes", json=quote()).status_code == 201  # the quotes group counts apart
 
 
 def test_search_suggest_and_the_storefront_share_the_search_rate(limited: TestClient) -> None:
