@@ -200,18 +200,25 @@ class Settings(BaseSettings):
     def require_shared_secret(self, *, workers: int = 1) -> None:
         """Refuse to start when several processes could run but each would draw its own secret.
 
-        With PostgreSQL, another server may share the database (and so the sign-ins); with several workers, each
-        would sign and check the /staff cookie with a different key, and sign-ins would fail at random.
+        With PostgreSQL, another server may share the database (and so the sign-ins); an events URL (Redis) is there
+        for several servers; with several workers, each would sign and check the /staff cookie with a different key,
+        and sign-ins would fail at random.
         """
         if self.session_secret_set:
             return
-        if workers > 1 or not self.database_url.startswith("sqlite"):
-            why = f"--workers {workers}" if workers > 1 else "a PostgreSQL database (other servers may share it)"
-            raise ConfigurationError(
-                f"STEELYARD_SESSION_SECRET is not set, and with {why} every process must sign sessions with the same "
-                "secret: set it, the same value everywhere, to at least 16 random characters, e.g. the output of "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
-            )
+        if workers > 1:
+            why = f"--workers {workers}"
+        elif not self.database_url.startswith("sqlite"):
+            why = "a PostgreSQL database (other servers may share it)"
+        elif self.events_url:
+            why = "STEELYARD_EVENTS_URL set (servers sharing it share their events)"
+        else:
+            return
+        raise ConfigurationError(
+            f"STEELYARD_SESSION_SECRET is not set, and with {why} every process must sign sessions with the same "
+            "secret: set it, the same value everywhere, to at least 16 random characters, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
 
     @field_validator("webhook_allow_networks")
     @classmethod

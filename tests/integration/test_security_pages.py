@@ -85,13 +85,27 @@ def test_the_secret_is_required_with_postgresql(monkeypatch: pytest.MonkeyPatch)
         create_app(Settings(database_url="postgresql://postgres@127.0.0.1:5432/never_opened"))
 
 
+def test_one_sqlite_process_alone_may_draw_its_own_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.delenv("STEELYARD_SESSION_SECRET", raising=False)
+    monkeypatch.delenv("STEELYARD_EVENTS_URL", raising=False)
+    Settings(database_url=f"sqlite:///{tmp_path}/alone.db").require_shared_secret(workers=1)  # no error
+
+
 @pytest.mark.parametrize(
-    ("url", "workers", "says"),
-    [("sqlite:///{tmp}/one.db", "2", "--workers 2"), ("postgresql://postgres@127.0.0.1:5432/x", "1", "PostgreSQL")],
+    ("url", "workers", "events", "says"),
+    [
+        ("sqlite:///{tmp}/one.db", "2", "", "--workers 2"),
+        ("postgresql://postgres@127.0.0.1:5432/x", "1", "", "PostgreSQL"),
+        ("sqlite:///{tmp}/one.db", "1", "redis://127.0.0.1:6379/0", "STEELYARD_EVENTS_URL"),
+    ],
 )
-def test_serve_refuses_to_start_without_the_secret(tmp_path: object, url: str, workers: str, says: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "STEELYARD_SESSION_SECRET"}
+def test_serve_refuses_to_start_without_the_secret(
+    tmp_path: object, url: str, workers: str, events: str, says: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("STEELYARD_SESSION_SECRET", "STEELYARD_EVENTS_URL")}
     env["STEELYARD_DATABASE_URL"] = url.format(tmp=tmp_path)
+    if events:
+        env["STEELYARD_EVENTS_URL"] = events
     done = subprocess.run(
         [sys.executable, "-m", "steelyard.cli", "serve", "--port", "1", "--workers", workers],
         env=env,
