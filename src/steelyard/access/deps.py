@@ -6,23 +6,31 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from steelyard.access.model import Principal, Role
 from steelyard.access.service import resolve_token
 from steelyard.api import DbDep
+from steelyard.db import Database
 from steelyard.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `steelyard token create`")
 
 
-def optional_principal(
+def _resolve(db: Database, token: str) -> Principal | None:
+    with db.read() as conn:
+        return resolve_token(conn, token)
+
+
+async def optional_principal(
     db: DbDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
+    # async: an anonymous call (the product page's estimator, a public quote) costs no thread-pool trip; FastAPI
+    # would send a sync dependency to the pool even to answer None.
     if credentials is None:
         return None
-    with db.read() as conn:
-        principal = resolve_token(conn, credentials.credentials)
+    principal = await run_in_threadpool(_resolve, db, credentials.credentials)
     if principal is None:
         raise Unauthorized("the bearer token is unknown or revoked; create one with `steelyard token create`")
     return principal

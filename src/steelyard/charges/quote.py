@@ -71,8 +71,10 @@ def quote_extras(
     account_id: int | None,
     currency: Currency,
     country: str,
+    currencies: Mapping[str, Currency] | None = None,
 ) -> Extras:
-    """The order charges and the freight estimate of priced `lines` (`dimensions` by product id)."""
+    """The order charges and the freight estimate of priced `lines` (`dimensions` by product id). `currencies`: rates
+    the caller has read already (the quote's own); only the rules' other currencies are read."""
     problem = country_problem(country)
     if problem is not None:
         raise InvalidInput.from_problems([FieldProblem("delivery_country", problem)])
@@ -81,7 +83,9 @@ def quote_extras(
     if not charge_rules and not freight_rules:
         return Extras((), None)
     codes = {r.currency for r in charge_rules} | {r.currency for r in freight_rules} | {currency.code}
-    known = get_currencies(conn, codes)
+    known = {code: found for code, found in (currencies or {}).items() if code in codes}
+    if codes - set(known):
+        known.update(get_currencies(conn, codes - set(known)))
     rates = {code: fx_rate(found, currency) for code, found in known.items()}
     goods = sum((line.subtotal for line in lines), Decimal(0))
     code, places = currency.code, currency.minor_units

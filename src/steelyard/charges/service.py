@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from steelyard.access.service import get_account
 from steelyard.charges.countries import country_problem
@@ -51,12 +51,17 @@ def _refuse(problems: list[tuple[str, str]]) -> None:
         raise InvalidInput.from_problems([FieldProblem(f, m) for f, m in problems])
 
 
+_EVERY_CHARGE = select(order_charges).order_by(order_charges.c.scope, order_charges.c.kind)
+_CHARGES_FOR = _EVERY_CHARGE.where(  # built once: every quote reads it (no account: `= NULL`, only the global rules)
+    order_charges.c.account_id.is_(None) | (order_charges.c.account_id == bindparam("account_id"))
+)
+
+
 def list_charges(conn: Connection, *, account_id: int | None = None, every: bool = True) -> list[ChargeRule]:
     """Every rule (staff's list), or the global rules and `account_id`'s own (what prices a quote)."""
-    query = select(order_charges).order_by(order_charges.c.scope, order_charges.c.kind)
-    if not every:
-        query = query.where((order_charges.c.account_id.is_(None)) | (order_charges.c.account_id == account_id))
-    return [_charge(r) for r in conn.execute(query)]
+    if every:
+        return [_charge(r) for r in conn.execute(_EVERY_CHARGE)]
+    return [_charge(r) for r in conn.execute(_CHARGES_FOR, {"account_id": account_id})]
 
 
 def put_charge(
@@ -82,8 +87,11 @@ def delete_charge(conn: Connection, *, scope: str, kind: str) -> None:
         raise NotFound(f"no {kind} charge for {scope if scope == GLOBAL else 'account ' + scope}")
 
 
+_FREIGHT_RULES = select(freight_rules).order_by(freight_rules.c.name)  # built once: every quote reads it
+
+
 def list_freight_rules(conn: Connection) -> list[FreightRule]:
-    return [_freight(r) for r in conn.execute(select(freight_rules).order_by(freight_rules.c.name))]
+    return [_freight(r) for r in conn.execute(_FREIGHT_RULES)]
 
 
 def put_freight_rule(conn: Connection, rule: FreightRule) -> FreightRule:

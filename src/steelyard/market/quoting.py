@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from steelyard.catalog.repository import StoredProduct
 from steelyard.currencies.rates import Currency, fx_rate, require_currencies
@@ -34,8 +34,11 @@ class PriceUnavailable(Conflict):
     slug = "price-unavailable"
 
 
+_INDICES = select(market_indices).where(market_indices.c.name.in_(bindparam("names", expanding=True)))  # built once
+
+
 def _indices(conn: Connection, names: Iterable[str]) -> dict[str, MarketIndex]:
-    rows = conn.execute(select(market_indices).where(market_indices.c.name.in_(sorted(set(names)))))
+    rows = conn.execute(_INDICES, {"names": sorted(set(names))})
     return {
         r.name: MarketIndex(name=r.name, unit=r.unit, currency=r.currency, period=r.period, description=r.description)
         for r in rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import Connection, delete, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy import func as sql
 
 from steelyard.catalog.model import Product
@@ -136,22 +136,24 @@ def list_rules(conn: Connection, *, after: tuple[str, str] | None, limit: int) -
     return [rule_from_row(r) for r in conn.execute(query)]
 
 
+_RULES_FOR = select(price_rules).where(  # built once: only the SKUs, grades and families change between calls
+    or_(
+        (price_rules.c.scope == "product") & price_rules.c.key.in_(bindparam("skus", expanding=True)),
+        (price_rules.c.scope == "grade") & price_rules.c.key.in_(bindparam("grades", expanding=True)),
+        (price_rules.c.scope == "family") & price_rules.c.key.in_(bindparam("families", expanding=True)),
+    )
+)
+
+
 def rules_for(conn: Connection, products: Iterable[Product]) -> dict[str, PriceRule]:
     """The rule that prices each product (by SKU), for those that have one: one query for them all."""
     wanted = list(products)
     if not wanted:
         return {}
-    skus = {p.sku for p in wanted}
-    grades = {p.grade for p in wanted}
-    families = {p.family for p in wanted}
-    rows = conn.execute(
-        select(price_rules).where(
-            or_(
-                (price_rules.c.scope == "product") & price_rules.c.key.in_(skus),
-                (price_rules.c.scope == "grade") & price_rules.c.key.in_(grades),
-                (price_rules.c.scope == "family") & price_rules.c.key.in_(families),
-            )
-        )
-    )
-    found = {(r.scope, r.key): rule_from_row(r) for r in rows}
+    keys = {
+        "skus": sorted({p.sku for p in wanted}),
+        "grades": sorted({p.grade for p in wanted}),
+        "families": sorted({p.family for p in wanted}),
+    }
+    found = {(r.scope, r.key): rule_from_row(r) for r in conn.execute(_RULES_FOR, keys)}
     return effective(found, wanted)

@@ -339,6 +339,7 @@ def price_quote(
         account_id=terms.account_id,
         currency=currencies[terms.currency],
         country=delivery_country or settings.default_delivery_country,
+        currencies=currencies,  # read above: the rules' rates are usually among them, and need no second read
     )
     subtotals = [line.subtotal for line in priced] + extras.amounts
     totals = quote_totals(subtotals, terms.tax_rate, currencies[terms.currency].minor_units)
