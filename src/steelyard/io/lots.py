@@ -31,6 +31,7 @@ from steelyard.inventory.tables import lots
 from steelyard.io.cells import CellError, Numbers, read_int
 from steelyard.io.formats import Cell
 from steelyard.io.model import Kind, Outcome, RowError, problems_to_errors
+from steelyard.io.seen import FirstLines
 from steelyard.io.stock import counted, sku_problems
 from steelyard.io.table import Columns, Row
 from steelyard.wire import format_decimal, validation_problems
@@ -98,7 +99,7 @@ class LotsImport:
     numbers: Numbers
     actor: str = "import"
     reference: str = field(default_factory=lambda: "I" + uuid.uuid4().hex[:24].upper())
-    seen: dict[int, int] = field(default_factory=dict)
+    seen: FirstLines = field(default_factory=FirstLines)  # lot id -> its line
     warehouse_ids: dict[str, int] | None = None
 
     def check(self, conn: Connection, rows: list[Row], *, last: bool = False) -> tuple[list[Checked], list[RowError]]:
@@ -118,6 +119,7 @@ class LotsImport:
         wanted = [i for i in ids.values() if i is not None]
         existing = {r.id: r for r in conn.execute(_LOTS_BY_ID, {"ids": wanted})} if wanted else {}
         checked: list[Checked] = []
+        self.seen.load(wanted)
         for row, sku in zip(rows, skus, strict=True):
             if row.line not in ids:
                 continue

@@ -28,6 +28,7 @@ from steelyard.events.wire import price_changed, product_changed
 from steelyard.io.cells import CellError, Numbers, read_int
 from steelyard.io.formats import Cell
 from steelyard.io.model import Kind, Outcome, RowError
+from steelyard.io.seen import FirstLines
 from steelyard.io.table import Columns, Row
 from steelyard.search import indexer as search_index
 from steelyard.wire import validation_problems
@@ -67,14 +68,14 @@ class PricesImport:
     cols: Columns
     numbers: Numbers
     open: Group | None = None
-    seen: dict[tuple[bool, str], int] = field(default_factory=dict)
+    seen: FirstLines = field(default_factory=FirstLines)  # (is an account, SKU or account) -> its first line
 
     def check(self, conn: Connection, rows: list[Row], *, last: bool = False) -> tuple[list[Checked], list[RowError]]:
         errors: list[RowError] = []
         done: list[Group] = []
-        for row in rows:
-            sku = (self.cols.get(row, "sku") or "").strip()
-            account = (self.cols.get(row, "account") or "").strip()
+        keys = [((self.cols.get(r, "sku") or "").strip(), (self.cols.get(r, "account") or "").strip()) for r in rows]
+        self.seen.load((bool(account), account or sku) for sku, account in keys)
+        for row, (sku, account) in zip(rows, keys, strict=True):
             if sku and account:
                 errors.append(RowError(row.line, "account", "a row is a SKU's tier or an account's entry, not both"))
                 continue

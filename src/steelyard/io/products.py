@@ -26,6 +26,7 @@ from steelyard.events.wire import price_changed, product_changed
 from steelyard.io.cells import CellError, Numbers, read_bool, read_int, read_quantity, read_tiers, write_tiers
 from steelyard.io.formats import Cell
 from steelyard.io.model import Kind, Outcome, RowError, problems_to_errors
+from steelyard.io.seen import FirstLines
 from steelyard.io.table import Columns, Row
 from steelyard.search import indexer as search_index
 from steelyard.units.forms import ALL_DIMENSION_NAMES
@@ -109,7 +110,7 @@ class ProductsImport:
     kind = Kind.PRODUCTS
     cols: Columns
     numbers: Numbers
-    seen: dict[str, int] = field(default_factory=dict)  # SKU -> its line: a SKU twice in one file is an error
+    seen: FirstLines = field(default_factory=FirstLines)  # SKU -> its line: a SKU twice in one file is an error
     # Where this file's columns are, worked out once (a row is read ~100,000 times; most files have few columns).
     _texts: list[tuple[str, int, bool]] = field(default_factory=list, init=False)
     _values: list[tuple[str, int]] = field(default_factory=list, init=False)
@@ -131,8 +132,9 @@ class ProductsImport:
         del last  # every row stands alone
         errors: list[RowError] = []
         wanted: list[tuple[Row, str]] = []
-        for row in rows:
-            sku = (self.cols.get(row, "sku") or "").strip()
+        skus = [(self.cols.get(row, "sku") or "").strip() for row in rows]
+        self.seen.load(skus)
+        for row, sku in zip(rows, skus, strict=True):
             first = self.seen.get(sku)
             if sku and first is not None:
                 errors.append(RowError(row.line, "sku", f"{sku} is on line {first} already: one row per SKU"))

@@ -4,6 +4,10 @@ An import reads the file once, as a stream, in batches: every row is checked (ag
 SKU exist, is the count below what is reserved) and, when applying, written in the same pass inside ONE
 transaction. One bad row anywhere and the transaction is rolled back at the end: nothing is applied, and the
 report lists every bad row. A dry run does the same checks on a read connection and writes nothing.
+
+Memory stays flat: one batch of `BATCH` rows is held at a time, the keys already seen (to refuse a SKU twice) are on
+disk (`io.seen`), the report lists the first `model.MAX_LISTED` bad rows and counts the rest, and the caches the
+checks use (physics, search terms) have fixed sizes. docs/import.md says what each costs.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from steelyard.io import lots, prices, products, stock
 from steelyard.io.cells import Numbers
 from steelyard.io.formats import Cell, FileProblem, Table
 from steelyard.io.model import ImportRejected, Kind, Outcome, Report, RowError
+from steelyard.io.seen import FirstLines
 from steelyard.io.table import HeaderRejected, Row
 from steelyard.ops import metrics
 
@@ -33,6 +38,8 @@ class Planned(Protocol):
 
 
 class Importer(Protocol):
+    seen: FirstLines  # the file's keys so far, on disk (closed when the import ends)
+
     def check(self, conn: Connection, rows: list[Row], *, last: bool = False) -> tuple[list[Any], list[RowError]]: ...
 
     def write(self, conn: Connection, checked: list[Any]) -> list[RowError]: ...
@@ -97,15 +104,18 @@ def _checked_and_applied(
     try:
         table = read()
         work = importer(kind, table.header, numbers, actor)
-        with db.read() if dry_run else db.write() as conn:
-            for rows in _batches(table.rows):
-                report.rows += len(rows)
-                _step(conn, work, rows, report, dry_run, last=False)
-                if progress is not None:
-                    progress(*table.progress())
-            _step(conn, work, [], report, dry_run, last=True)
-            if report.bad:
-                raise ImportRejected(report)  # inside the unit of work: the transaction rolls back
+        try:
+            with db.read() if dry_run else db.write() as conn:
+                for rows in _batches(table.rows):
+                    report.rows += len(rows)
+                    _step(conn, work, rows, report, dry_run, last=False)
+                    if progress is not None:
+                        progress(*table.progress())
+                _step(conn, work, [], report, dry_run, last=True)
+                if report.bad:
+                    raise ImportRejected(report)  # inside the unit of work: the transaction rolls back
+        finally:
+            work.seen.close()
     except HeaderRejected as exc:
         report.add(exc.errors)
         raise ImportRejected(report) from None

@@ -28,6 +28,7 @@ from steelyard.inventory.tables import stock_levels
 from steelyard.io.cells import CellError, Numbers
 from steelyard.io.formats import Cell
 from steelyard.io.model import Kind, Outcome, RowError, problems_to_errors
+from steelyard.io.seen import FirstLines
 from steelyard.io.table import Columns, Row
 from steelyard.wire import format_decimal, validation_problems
 
@@ -68,7 +69,7 @@ class StockImport:
     numbers: Numbers
     actor: str = "import"
     reference: str = field(default_factory=lambda: "I" + uuid.uuid4().hex[:24].upper())
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    seen: FirstLines = field(default_factory=FirstLines)  # (SKU, warehouse) -> its line
     warehouse_ids: dict[str, int] | None = None
 
     def check(self, conn: Connection, rows: list[Row], *, last: bool = False) -> tuple[list[Checked], list[RowError]]:
@@ -80,8 +81,9 @@ class StockImport:
         levels = repo.levels_for_many(conn, [p.id for p in stored.values()]) if stored else {}
         errors: list[RowError] = []
         checked: list[Checked] = []
-        for row, sku in zip(rows, skus, strict=True):
-            code = (self.cols.get(row, "warehouse") or "").strip()
+        codes = [(self.cols.get(row, "warehouse") or "").strip() for row in rows]
+        self.seen.load(zip(skus, codes, strict=True))
+        for row, sku, code in zip(rows, skus, codes, strict=True):
             first = self.seen.get((sku, code))
             if first is not None:
                 errors.append(RowError(row.line, "warehouse", f"{sku} in {code} is on line {first} already"))
