@@ -1,14 +1,19 @@
 """Import speed and memory: `make bench-import` (also run by `make bench`), or alone:
 
-python bench/import_bench.py [--products 100000] [--pg-url postgresql://…/test_bench] [--skip-pg] [--xlsx] [--write]
+python bench/import_bench.py [--products 100000] [--scale 10000,50000] [--pg-url postgresql://…/test_bench]
+                             [--skip-pg] [--xlsx] [--write]
 
 Writes a products file of the demo catalogue (real grades, sizes and tiered prices) with N rows, then times
 `steelyard import products FILE` as a user runs it (a fresh process, into an empty, migrated database) on SQLite
-and PostgreSQL, then the same import again (every row unchanged), and the export. Reports wall time, the
-importing process's CPU time (user + system: what a quiet machine's wall time nears, less sensitive than wall
-time to other work on a shared machine), rows per second, peak resident memory, and the load average.
+and PostgreSQL, then the same import again (every row unchanged), and the export. Before that, the same first
+import of smaller files (`--scale`, each into an empty database) to see whether memory grows with the file.
+Reports wall time, the importing process's CPU time (user + system: what a quiet machine's wall time nears, less
+sensitive than wall time to other work on a shared machine), rows per second, the peak resident memory of each
+process on its own (`wait4`), and the load average. Memory is judged flat when the N-row import's peak is within
+`max(FLAT_MB, FLAT_SHARE x the smallest file's peak)` of the smallest file's import on the same database.
 `--write` (as `make bench` runs it) replaces its section of docs/benchmarks.md: each figure against issue 14's
-goals (100,000 products with prices: SQLite under 60 s, PostgreSQL under 120 s) and the load before and after.
+goals (100,000 products with prices: SQLite under 60 s, PostgreSQL under 120 s; memory that does not grow with
+the file) and the load before and after.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import argparse
 import csv
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,11 @@ DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN = "<!-- import-bench:begin -->"
 END = "<!-- import-bench:end -->"
 GOALS_S = {"sqlite": 60.0, "postgresql": 120.0}  # issue 14: 100,000 products with their prices
+FLAT_MB, FLAT_SHARE = (
+    10.0,
+    0.10,
+)  # "memory does not grow": the largest file's peak within 10 MB or 10 % of the smallest's
+FIRST = "import (all new)"
 STEELYARD = str(Path(sys.executable).with_name("steelyard"))
 
 
@@ -79,35 +88,41 @@ def fresh(url: str) -> None:
 
 
 def timed(args: list[str], url: str) -> dict[str, object]:
-    """Run one steelyard command in a fresh process: wall seconds, peak RSS (MB) of that process, its last line."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    """Run one steelyard command in a fresh process: wall and CPU seconds, its own peak RSS, its last line."""
     load = os.getloadavg()[0]
-    started = time.perf_counter()
-    done = subprocess.run(
-        [STEELYARD, *args],
-        env={**os.environ, "STEELYARD_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [STEELYARD, *args], env={**os.environ, "STEELYARD_DATABASE_URL": url}, stdout=out, stderr=err, text=True
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        said, errors = out.read(), err.read()
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{errors[-3000:]}")
     return {
         "wall_s": round(wall, 1),
-        "cpu_s": round(cpu, 1),  # the importing process's own CPU time: what a quiet machine's wall time nears
-        "peak_rss_mb": round(max(peak, before) / 1024),  # the largest child so far: runs go smallest first
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),  # the process's own CPU: what a quiet machine nears
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),  # this process alone (Linux: KiB)
         "load_1min": round(load, 2),
-        "said": (done.stdout.strip().splitlines() or [""])[-1],
+        "said": (said.strip().splitlines() or [""])[-1],
     }
 
 
-def run(n: int, urls: dict[str, str], fmt: str) -> list[dict[str, object]]:
+def run(n: int, urls: dict[str, str], fmt: str, scale: list[int]) -> list[dict[str, object]]:
     results = []
     with tempfile.TemporaryDirectory() as work:
+        for db, url in urls.items():
+            if db == "sqlite":
+                url = f"sqlite:///{Path(work) / 'bench.db'}"
+            for m in scale:  # smaller files first, each into an empty database: the memory of the same import
+                path = Path(work) / f"products-{m}.{fmt}"
+                size = path.stat().st_size if path.exists() else write_file(path, m)
+                fresh(url)
+                results.append(_step(db, url, m, fmt, FIRST, ["import", "products", str(path)], size))
         path = Path(work) / f"products.{fmt}"
         size = write_file(path, n)
         for db, url in urls.items():
@@ -115,16 +130,41 @@ def run(n: int, urls: dict[str, str], fmt: str) -> list[dict[str, object]]:
                 url = f"sqlite:///{Path(work) / 'bench.db'}"
             fresh(url)
             for step, args in (
-                ("import (all new)", ["import", "products", str(path)]),
+                (FIRST, ["import", "products", str(path)]),
                 ("import again (all unchanged)", ["import", "products", str(path)]),
                 ("export", ["export", "products", str(Path(work) / f"out.{fmt}")]),
             ):
-                figures = timed(args, url)
-                figures.update(db=db, products=n, format=fmt, step=step, file_mb=round(size / 1e6, 1))
-                figures["rows_per_s"] = round(n / float(figures["wall_s"]))  # type: ignore[arg-type]
-                print(json.dumps(figures), flush=True)
-                results.append(figures)
+                results.append(_step(db, url, n, fmt, step, args, size))
     return results
+
+
+def _step(db: str, url: str, n: int, fmt: str, step: str, args: list[str], size: int) -> dict[str, object]:
+    figures = timed(args, url)
+    figures.update(db=db, products=n, format=fmt, step=step, file_mb=round(size / 1e6, 1))
+    figures["rows_per_s"] = round(n / max(float(figures["wall_s"]), 0.1))  # type: ignore[arg-type]
+    print(json.dumps(figures), flush=True)
+    return figures
+
+
+def memory_verdicts(results: list[dict[str, object]]) -> list[str]:
+    """Per database: the first import's peak RSS at each file size, and whether the largest stays within the
+    tolerance of the smallest ("flat") or not ("grows")."""
+    lines = []
+    for db in dict.fromkeys(str(r["db"]) for r in results):
+        firsts = sorted(
+            (int(r["products"]), float(r["peak_rss_mb"])) for r in results if r["db"] == db and r["step"] == FIRST
+        )  # type: ignore[call-overload, arg-type]
+        if len(firsts) < 2:
+            continue
+        (n0, small), (n1, large) = firsts[0], firsts[-1]
+        allowed = max(FLAT_MB, FLAT_SHARE * small)
+        verdict = "flat" if large - small <= allowed else "GROWS"
+        peaks = ", ".join(f"{n:,} rows {mb:.0f} MB" for n, mb in firsts)
+        lines.append(
+            f"- **{db}**: peak RSS of the first import: {peaks}; {n1:,} against {n0:,}: {large - small:+.0f} MB "
+            f"(allowed {allowed:.0f} MB): **{verdict}**"
+        )
+    return lines
 
 
 def commit() -> str:
@@ -142,7 +182,7 @@ def section(
     json_name: str,
 ) -> str:
     """The Markdown of one run: the figures, each first import against its goal, and the load around the run."""
-    n = int(results[0]["products"]) if results else 0  # type: ignore[call-overload]
+    n = max((int(r["products"]) for r in results), default=0)  # type: ignore[call-overload]
     loads = " / ".join(f"{x:.2f}" for x in load_before), " / ".join(f"{x:.2f}" for x in load_after)
     lines = [
         BEGIN,
@@ -152,20 +192,29 @@ def section(
         f"Load average (1, 5, 15 min) before {loads[0]}, after {loads[1]} on {os.cpu_count()} cores; run time "
         f"{wall:.0f} s; raw figures `bench/results/{json_name}`.",
         "",
-        "| db | step | wall s | CPU s (importer) | rows/s | peak RSS MB | load (1 min) | goal | said |",
-        "|---|---|--:|--:|--:|--:|--:|---|---|",
+        "| db | rows | step | wall s | CPU s (importer) | rows/s | peak RSS MB | load (1 min) | goal | said |",
+        "|---|--:|---|--:|--:|--:|--:|--:|---|---|",
     ]
     for r in results:
         goal = ""
-        if str(r["step"]).startswith("import (all new)") and r["db"] in GOALS_S and n >= 100_000:
+        if r["step"] == FIRST and r["db"] in GOALS_S and int(r["products"]) >= 100_000:  # type: ignore[call-overload]
             limit = GOALS_S[str(r["db"])]
             wall_s = float(r["wall_s"])  # type: ignore[arg-type]
             goal = f"≤ {limit:.0f} s: " + ("met" if wall_s <= limit else f"missed by {wall_s - limit:.1f} s")
         lines.append(
-            f"| {r['db']} | {r['step']} | {r['wall_s']} | {r['cpu_s']} | {int(r['rows_per_s']):,} "  # type: ignore[call-overload]
+            f"| {r['db']} | {int(r['products']):,} | {r['step']} | {r['wall_s']} | {r['cpu_s']} "  # type: ignore[call-overload]
+            f"| {int(r['rows_per_s']):,} "  # type: ignore[call-overload]
             f"| {r['peak_rss_mb']} | {r['load_1min']} | {goal} | {str(r['said']).replace('|', '/')} |"
         )
-    lines += ["", END]
+    lines += [
+        "",
+        f"Memory (peak RSS of each process on its own; flat: within {FLAT_MB:.0f} MB or {FLAT_SHARE:.0%} of the "
+        "smallest file's):",
+        "",
+        *memory_verdicts(results),
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 
@@ -184,6 +233,7 @@ def main() -> int:
     parser.add_argument(
         "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test_bench")
     )
+    parser.add_argument("--scale", default="10000,50000", help="smaller files to import first (memory against size)")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--xlsx", action="store_true", help="an XLSX file instead of CSV")
     parser.add_argument("--write", action="store_true", help="replace the import section of docs/benchmarks.md")
@@ -192,7 +242,8 @@ def main() -> int:
     urls = {"sqlite": "sqlite"} | ({} if args.skip_pg else {"postgresql": args.pg_url})
     if "bench" not in args.pg_url and not args.skip_pg and "test_h" not in args.pg_url:
         parser.error("the PostgreSQL database is wiped: its name must contain 'bench'")
-    results = run(args.products, urls, "xlsx" if args.xlsx else "csv")
+    scale = sorted(int(m) for m in args.scale.split(",") if m.strip() and int(m) < args.products)
+    results = run(args.products, urls, "xlsx" if args.xlsx else "csv", scale)
     out = ROOT / "bench" / "results" / f"import-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
