@@ -88,9 +88,13 @@ class ProductDocuments:
                 self._entries.pop(next(iter(self._entries)))  # the oldest stored goes first
             self._entries[sku] = (doc, self._clock())
 
-    def invalidate(self, skus: Iterable[str]) -> None:
+    def invalidate(self, skus: Iterable[str] | None) -> None:
+        """Forget these SKUs' documents; None (a transaction that changed too many to name): forget every one."""
         with self._lock:
             self.epoch += 1
+            if skus is None:
+                self._entries.clear()
+                return
             for sku in skus:
                 self._entries.pop(sku, None)
 

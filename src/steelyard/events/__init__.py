@@ -20,12 +20,15 @@ from steelyard.events.wire import EVENT_TYPES, PRICE_CHANGED, PRODUCT_CHANGED, S
 __all__ = ["EVENT_TYPES", "PRICE_CHANGED", "PRODUCT_CHANGED", "STOCK_CHANGED", "emit", "emit_many"]
 
 Waker = Callable[[], None]
-CommitListener = Callable[[Collection[str]], None]
+CommitListener = Callable[[Collection[str] | None], None]
 _wakers: list[Waker] = []
 _listeners: list[CommitListener] = []
 _lock = threading.Lock()
 _HOOKED = "steelyard.events.hooked"
 _SKUS = "steelyard.events.skus"
+# A transaction that emits events for more SKUs than this (a bulk import) tells the listeners "every SKU" (None)
+# instead of naming them: the set would otherwise grow with the file, ~100 bytes a SKU, until the commit.
+MAX_NAMED_SKUS = 10_000
 
 
 def register_waker(waker: Waker) -> None:
@@ -43,7 +46,8 @@ def unregister_waker(waker: Waker) -> None:
 def register_commit_listener(listener: CommitListener) -> None:
     """Have `listener(skus)` called in the committing thread, before the writer answers, with the SKUs of the
     events each transaction of this process emitted: the caches of this process forget them at once (a buyer
-    reads their own writes), other processes learn of them through the bus."""
+    reads their own writes), other processes learn of them through the bus. `skus` is None when the transaction
+    emitted events for more than `MAX_NAMED_SKUS` SKUs: forget everything."""
     with _lock:
         _listeners.append(listener)
 
@@ -54,9 +58,26 @@ def unregister_commit_listener(listener: CommitListener) -> None:
             _listeners.remove(listener)
 
 
-def _committed(skus: set[str]) -> None:
+class _Emitted:
+    """The SKUs a transaction emitted events for, or `every` once they are more than MAX_NAMED_SKUS."""
+
+    __slots__ = ("every", "skus")
+
+    def __init__(self) -> None:
+        self.skus: set[str] = set()
+        self.every = False
+
+    def add(self, skus: Collection[str]) -> None:
+        if not self.every:
+            self.skus.update(skus)
+            if len(self.skus) > MAX_NAMED_SKUS:
+                self.skus, self.every = set(), True
+
+
+def _committed(emitted: _Emitted) -> None:
+    named = None if emitted.every else emitted.skus
     for listener in tuple(_listeners):
-        listener(skus)
+        listener(named)
     for waker in tuple(_wakers):
         waker()
 
@@ -87,8 +108,8 @@ def _wake_after_commit(conn: Connection, skus: Collection[str]) -> None:
         raise RuntimeError("emit needs a connection from Database.write()")
     if conn.info.get(_HOOKED) is not hooks:  # one wake-up per transaction, however many events it emits
         conn.info[_HOOKED] = hooks
-        emitted: set[str] = set()
+        emitted = _Emitted()
         conn.info[_SKUS] = emitted
         after_commit(conn, lambda: _committed(emitted))
     if _listeners:  # only a server's caches listen: a command-line import keeps no set of its SKUs
-        conn.info[_SKUS].update(skus)
+        conn.info[_SKUS].add(skus)

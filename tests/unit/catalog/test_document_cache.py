@@ -29,6 +29,18 @@ def test_a_stored_document_is_served_until_its_sku_is_announced() -> None:
     assert docs.get("A") is None
 
 
+def test_a_transaction_too_large_to_name_its_skus_forgets_every_document() -> None:
+    clock, fresh = Clock(), [100.0]
+    docs = cache(clock, fresh)
+    for sku in ("A", "B"):
+        docs.put(sku, document(b'{"sku":"%s"}' % sku.encode()), docs.begin())
+    epoch = docs.begin()
+    docs.invalidate(None)  # events.MAX_NAMED_SKUS exceeded (a bulk import)
+    assert (docs.get("A"), docs.get("B"), len(docs)) == (None, None, 0)
+    docs.put("A", document(b'{"sku":"A"}'), epoch)  # read before it: not stored
+    assert docs.get("A") is None
+
+
 def test_a_read_that_raced_an_announcement_is_not_stored() -> None:
     clock, fresh = Clock(), [100.0]
     docs = cache(clock, fresh)
