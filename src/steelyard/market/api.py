@@ -162,6 +162,7 @@ def _rule_out(rule: PriceRule) -> PriceRuleOut:
             for s in rule.surcharges
         ],
         extras=[ExtraRuleIO(kind=e.kind, value=e.value, amount=e.amount, per=e.per) for e in rule.extras],
+        remnant_discount_percent=rule.remnant_discount_percent,
     )
 
 
@@ -203,6 +204,7 @@ def put_rule(
             for s in body.surcharges
         ),
         extras=tuple(ExtraRule(kind=e.kind, amount=e.amount, per=e.per, value=e.value) for e in body.extras),
+        remnant_discount_percent=body.remnant_discount_percent,
     )
     with db.write() as conn:
         stored, created = rules.put_rule(conn, rule)

@@ -21,6 +21,7 @@ class PriceRule:
     currency: str  # of the extras' amounts
     surcharges: tuple[SurchargeRule, ...] = ()
     extras: tuple[ExtraRule, ...] = ()
+    remnant_discount_percent: Decimal | None = None  # off the goods a cut line takes from remnant lots (30: 30 %)
 
 
 def rule_from_row(row: Any) -> PriceRule:
@@ -42,6 +43,7 @@ def rule_from_row(row: Any) -> PriceRule:
             ExtraRule(kind=e["kind"], amount=Decimal(e["amount"]), per=e["per"], value=e.get("value"))
             for e in row.extras
         ),
+        remnant_discount_percent=row.remnant_discount_percent,
     )
 
 
@@ -53,6 +55,7 @@ def rule_json(rule: PriceRule) -> dict[str, Any]:
             for s in rule.surcharges
         ],
         "extras": [{"kind": e.kind, "amount": str(e.amount), "per": e.per, "value": e.value} for e in rule.extras],
+        "remnant_discount_percent": rule.remnant_discount_percent,
     }
 
 

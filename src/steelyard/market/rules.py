@@ -90,6 +90,9 @@ def put_rule(conn: Connection, rule: PriceRule) -> tuple[PriceRule, bool]:
     """Create or replace the rule of a product, grade or family; (rule, created). Every problem in one 422."""
     product = _scope_product(conn, rule.scope, rule.key)
     problems = _surcharge_problems(conn, rule.surcharges) + _extra_problems(rule.extras)
+    discount = rule.remnant_discount_percent
+    if discount is not None and (not discount.is_finite() or not 0 <= discount <= 100):
+        problems.append(FieldProblem("remnant_discount_percent", f"a percentage from 0 to 100, got {discount}"))
     if (
         product is not None
         and product.density_kg_m3 is None

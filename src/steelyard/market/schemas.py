@@ -128,6 +128,11 @@ class PriceRuleIn(BaseModel):
     currency: CurrencyCode = Field("EUR", description="the currency of the extras' amounts")
     surcharges: list[SurchargeRuleIO] = Field(default_factory=list, max_length=8)
     extras: list[ExtraRuleIO] = Field(default_factory=list, max_length=16)
+    remnant_discount_percent: DecimalIn | None = Field(
+        None,
+        description="off the price of what a cut line takes from remnant lots (offcuts), 0 to 100; null: none",
+        examples=["30"],
+    )
 
 
 class PriceRuleOut(PriceRuleIn):

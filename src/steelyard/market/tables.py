@@ -38,5 +38,6 @@ price_rules = Table(
     Column("currency", String(3), nullable=False),  # what the extras' amounts are in
     Column("surcharges", JSON, nullable=False),
     Column("extras", JSON, nullable=False),
+    Column("remnant_discount_percent", DecimalText, nullable=True),  # off what a cut line takes from remnant lots
     Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
 )
