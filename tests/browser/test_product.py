@@ -267,3 +267,49 @@ def test_a_sheet_cut_list_is_drawn_to_scale(page: Page) -> None:
     part = drawing.locator("g.part")
     expect(part).to_have_attribute("data-size", "1000 \u00d7 2000")
     expect(part.locator("rect")).to_have_attribute("width", "2000")  # turned: its 2000 mm along the sheet
+
+
+def test_a_cut_list_names_the_remnant_lot_it_is_cut_from(page: Page, site: Site) -> None:
+    """A product of its own (the shared bar's stock stays as the other tests expect) with a 700 mm remnant of heat
+    RW-7: a 600 mm part is cut from the remnant, and the plan says so beside the drawing."""
+    sku = "WEB-ST-FB-REMNANT"
+    body = {
+        "sku": sku,
+        "name": "Steel flat bar S235 40 x 10 mm x 1000 mm (remnant web test)",
+        "family": "steel",
+        "grade": "S235",
+        "form": "flat_bar",
+        "density_kg_m3": "7850",
+        "dimensions_mm": {"width": "40", "thickness": "10", "length": "1000"},
+        "stock_unit": "piece",
+        "piece_name": "bar",
+        "cut_fee": "2.00",
+        "price": {
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "piece"}, "unit_price": "4.00", "per": "piece"}],
+        },
+    }
+    with site.api(site.staff_token) as client:
+        assert client.post("/api/v1/products", json=body).status_code == 201
+        site.receive(sku, "DUI", "5", "piece")
+        remnant = {"heat": "RW-7", "dimensions_mm": {"width": "40", "thickness": "10", "length": "700"}}
+        r = client.post(
+            "/api/v1/stock/movements",
+            json={
+                "sku": sku,
+                "warehouse": "DUI",
+                "kind": "receipt",
+                "quantity": {"value": "1", "unit": "piece"},
+                "lot": remnant,
+            },
+        )
+        assert r.status_code == 201, r.text
+        lot_id = r.json()["lot_id"]
+    page.goto(f"/products/{sku}")
+    page.get_by_text("Cut to size (optional)").click()
+    page.get_by_label("Length (mm), size 1").fill("600")
+    page.get_by_label("Count, size 1").fill("2")
+    plan = page.locator("#cut-plan")
+    expect(plan.locator(".cut-count")).to_have_count(2)
+    expect(plan.locator(".cut-remnant")).to_have_text([f"from remnant lot {lot_id} (heat RW-7)"])
+    expect(page.locator(_out(page, "adjustments"))).to_contain_text(f"remnant lot {lot_id} (heat RW-7)")

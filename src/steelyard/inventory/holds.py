@@ -113,25 +113,28 @@ def hold_quote(
     expires_at: datetime,
     now: datetime,
 ) -> dict[int, list[Taken]]:
-    """Hold what is available for every line until `expires_at`; per line number, what was held from which lot."""
+    """Hold what is available for every need until `expires_at`; per line number, what was held from which lot (a
+    cut line has one need for its whole stock pieces and one per remnant lot its plan cuts from)."""
     release_expired(conn, now=now, product_ids=sorted({need.product_id for need in needs}))
     held: dict[int, list[Taken]] = {}
     # Lines are taken in product order so two quotes over the same products lock them in the same order.
     for need in sorted(needs, key=lambda n: (n.product_id, n.line)):
-        held[need.line] = take(
-            conn,
-            product_id=need.product_id,
-            sku=need.sku,
-            needed=need.needed,
-            home=home_warehouse,
-            quote_id=quote_id,
-            line_no=need.line,
-            status="held",
-            order_id=None,
-            expires_at=expires_at,
-            actor=principal.name if principal else SYSTEM,
-            reference=f"quote:{quote_id}",
-            requirements=need.requirements,
+        held.setdefault(need.line, []).extend(
+            take(
+                conn,
+                product_id=need.product_id,
+                sku=need.sku,
+                needed=need.needed,
+                home=home_warehouse,
+                quote_id=quote_id,
+                line_no=need.line,
+                status="held",
+                order_id=None,
+                expires_at=expires_at,
+                actor=principal.name if principal else SYSTEM,
+                reference=f"quote:{quote_id}",
+                requirements=need.requirements,
+            )
         )
     return held
 

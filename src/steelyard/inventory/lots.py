@@ -131,6 +131,23 @@ def available_lots(conn: Connection, product_ids: list[int]) -> dict[int, list[L
     return found
 
 
+def available_remnants(conn: Connection, product_ids: list[int]) -> dict[int, list[tuple[LotStock, dict[str, str]]]]:
+    """The remnant lots with stock available of several products and their own size (unlocked: to plan a cut line,
+    whose holds then take each lot by its id); oldest first."""
+    found: dict[int, list[tuple[LotStock, dict[str, str]]]] = {pid: [] for pid in product_ids}
+    if not product_ids:
+        return found
+    query = (
+        select(lots.c.product_id, lots.c.dimensions_mm, *_LOCK_LOTS.selected_columns)
+        .join(warehouses, warehouses.c.id == lots.c.warehouse_id)
+        .where(lots.c.product_id.in_(product_ids), lots.c.remnant.is_(True), lots.c.on_hand > lots.c.reserved)
+        .order_by(lots.c.received_at, lots.c.id)
+    )
+    for r in conn.execute(query):
+        found[r.product_id].append((_lot_stock(r), dict(r.dimensions_mm or {})))
+    return found
+
+
 _REMNANT_AVAILABLE = (
     select(
         lots.c.product_id,

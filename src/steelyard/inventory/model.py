@@ -33,6 +33,7 @@ class Kind(StrEnum):
     RELEASE = "release"  # a cancelled order or released hold gives it back (reserved down)
     EXPIRE = "expire"  # a quote's hold lapsed at valid_until (reserved down)
     SHIP = "ship"  # an order leaves the warehouse (on hand and reserved down)
+    OFFCUT = "offcut"  # what a shipped cut leaves above the minimum size comes back as a remnant lot (on hand up)
 
 
 def allowed(on_hand: Decimal, reserved: Decimal) -> bool:
@@ -81,9 +82,12 @@ class Requirements:
     single_heat: bool = False  # the whole line from one heat
     remnant: bool = False  # only remnant lots (offcuts of their own size); otherwise remnants are left alone
     heat: str | None = None  # only this heat: a single-heat line completing what it already holds
+    lot_id: int | None = None  # only this lot: a cut line's remnant pieces, planned on that lot
 
     def accepts(self, lot: LotStock) -> bool:
         if lot.remnant != self.remnant:
+            return False
+        if self.lot_id is not None and lot.id != self.lot_id:
             return False
         if self.heat is not None and lot.heat != self.heat:
             return False

@@ -7,7 +7,8 @@ Money on a line (all amounts in the quote currency):
   rounded once per line, from exact parts; the stated unit price and fee amounts are for reading.
 - cut-to-size: the job is planned first (steelyard.cutting) and handed in as a `PlannedCut`: the
   quantity is the count of parts delivered; the goods are priced on the stock the plan takes (whole
-  stock pieces, in the stock unit); the cutting fee is `cut_fee` (price currency) per cut, with 1 cut
+  stock pieces, and remnant pieces for their own size, in the stock unit; the remnant part less the
+  remnant discount of the product's price rule); the cutting fee is `cut_fee` (price currency) per cut, with 1 cut
   per part cut to length and 2 per part cut to length and width. Below a minimum order the goods are
   priced at the minimum; increments do not apply to cut lines.
 - tiers: chosen on the line's priced goods, or on `tier_basis` when the caller gives one (a quote prices every
@@ -61,6 +62,7 @@ class PlannedCut:
     cuts: int
     stock: Quantity
     note: str  # how the stock was decided, in words ("cut from 10 bars of 1000 mm")
+    remnant: Quantity | None = None  # the part of `stock` cut from remnant lots (a remnant discount applies to it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ class LineEstimate:
     adjustments: tuple[str, ...]  # every change made to the requested quantity, in words
     cut: Cut | None = None
     goods: Quantity | None = None  # the goods charged for, exact, before the tier's unit: what a tier basis sums
+    remnant_discount: Decimal = Decimal(0)  # taken off the subtotal for goods cut from remnants, minor unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +195,13 @@ def estimate_line(
     piece_name: str | None = None,
     is_count: Callable[[str], bool] = is_count_unit,
     tier_basis: Quantity | None = None,
+    remnant_discount_percent: Decimal = Decimal(0),
 ) -> LineEstimate:
-    """Price one line: order rules (or cut pieces), tier, discount, exchange rate, fees, subtotal."""
+    """Price one line: order rules (or cut pieces), tier, discount, exchange rate, fees, subtotal. A cut line's goods
+    cut from remnant lots (`planned.remnant`) are priced for what they are, less `remnant_discount_percent`."""
     require_positive(requested)
     _check_discount(discount_percent)
+    _check_discount(remnant_discount_percent)
     convert_money(Decimal(1), fx_rate)  # checks the rate before any work
     if cut is None and planned is None:
         goods = _plain_goods(
@@ -224,7 +230,10 @@ def estimate_line(
         raise ValueError(f"price tier {tier_index} has an invalid unit price {tier.unit_price}")
     priced = Quantity(in_unit(goods.priced, tier.per, convert), tier.per)
     unit_exact = convert_money(tier.unit_price * (100 - discount_percent) / 100, fx_rate)
-    line_exact = priced.value * unit_exact + sum((exact for _, exact in goods.fees), Decimal(0))
+    off_exact = Decimal(0)
+    if planned is not None and planned.remnant is not None and remnant_discount_percent:
+        off_exact = in_unit(planned.remnant, tier.per, convert) * unit_exact * remnant_discount_percent / 100
+    line_exact = priced.value * unit_exact - off_exact + sum((exact for _, exact in goods.fees), Decimal(0))
     return LineEstimate(
         requested=requested,
         quantity=goods.quantity,
@@ -240,6 +249,7 @@ def estimate_line(
         adjustments=goods.notes,
         cut=cut,
         goods=goods.priced,
+        remnant_discount=round_money(off_exact, minor_units),
     )
 
 

@@ -93,6 +93,27 @@ class HoldPart:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RemnantUse:
+    """Pieces of one remnant lot a cut line's plan cuts from (before any whole stock piece)."""
+
+    lot_id: int
+    heat: str | None
+    warehouse: str
+    pieces: int
+    quantity: Decimal  # what the pieces are in the stock unit (what is held from the lot)
+    length_mm: Decimal | None
+    width_mm: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemnantDiscount:
+    """The remnant price rule applied to a line: `percent` off the goods cut from remnant lots (`amount` off)."""
+
+    percent: Decimal
+    amount: Decimal  # quote currency, rounded to its minor unit (the subtotal is rounded once, from exact parts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuoteLine:
     """One priced line: quantities in their units, money in the quote currency (see pricing.estimator)."""
 
@@ -119,6 +140,8 @@ class QuoteLine:
     held: Quantity | None = None  # what a reserving quote holds (stock unit)
     holds: tuple[HoldPart, ...] = ()
     requirements: Requirements | None = None  # what the lots must meet (certificate, single heat)
+    remnants: tuple[RemnantUse, ...] = ()  # cut lines: the remnant lots the plan cuts from, in stock_quantity
+    remnant_discount: RemnantDiscount | None = None
     # Market prices (steelyard.market): the subtotal before them, and each surcharge and extra, with the index
     # figures used; subtotal = base + their amounts. Absent (None, empty) on lines without a price rule.
     base: Decimal | None = None

@@ -19,10 +19,12 @@ from steelyard.access.model import Principal
 from steelyard.access.tables import accounts
 from steelyard.errors import Conflict, Forbidden, InsufficientStock, InvalidInput, NotFound
 from steelyard.inventory.holds import give_back, holds_query, take, total_taken
-from steelyard.inventory.model import NO_REQUIREMENTS, Kind, Requirements
+from steelyard.inventory.model import Kind, Requirements
 from steelyard.inventory.tables import holds, lots
 from steelyard.quotes.currencies import get_currencies
 from steelyard.quotes.lines import QuoteLine
+from steelyard.quotes.offcuts import return_offcuts
+from steelyard.quotes.reserve import line_needs
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
 from steelyard.quotes.weights import (
@@ -52,42 +54,51 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
         raise Conflict(f"quote {quote_id} expired at {quote.valid_until.isoformat()}; ask for a new quote")
     order_id = "O" + uuid.uuid4().hex[:24].upper()
     home = terms_home(conn, quote.account_id)
-    held = _held_per_line(conn, quote_id)
+    held = _held_per_lot(conn, quote_id)
     held_heats = _held_heats(conn, quote_id)
     short: list[dict[str, Any]] = []
     lines: list[QuoteLine] = quote.lines
     for line in sorted(lines, key=lambda ln: (ln.product_id, ln.line)):
-        needed = line.stock_quantity.value - held.get(line.line, Decimal(0))
-        if needed <= 0:
-            continue
-        requirements = line_requirements(line, held_heats.get(line.line))
-        taken = take(
-            conn,
-            product_id=line.product_id,
-            sku=line.sku,
-            needed=needed,
-            home=home,
-            quote_id=quote_id,
-            line_no=line.line,
-            status="ordered",
-            order_id=order_id,
-            expires_at=None,
-            actor=principal.name,
-            reference=f"order:{order_id}",
-            requirements=requirements,
-        )
-        got = total_taken(taken)
-        if got < needed:
-            missing = {
-                "line": line.line,
-                "sku": line.sku,
-                "needed": format_decimal(needed),
-                "available": format_decimal(got),
-                "unit": line.stock_quantity.unit,
-            }
-            if line.requirements is not None:
-                missing["reason"] = _unmet(requirements)
-            short.append(missing)
+        remnant_lots = {use.lot_id for use in line.remnants}
+        for need in line_needs(line):
+            lot_id = need.requirements.lot_id
+            if lot_id is not None:  # a remnant lot the plan cuts from
+                needed = need.needed - held.get((line.line, lot_id), Decimal(0))
+                requirements = need.requirements
+            else:
+                mine = (q for (n, lot), q in held.items() if n == line.line and lot not in remnant_lots)
+                whole_held = sum(mine, Decimal(0))
+                needed = need.needed - whole_held
+                requirements = _pinned(need.requirements, held_heats.get(line.line))
+            if needed <= 0:
+                continue
+            taken = take(
+                conn,
+                product_id=line.product_id,
+                sku=line.sku,
+                needed=needed,
+                home=home,
+                quote_id=quote_id,
+                line_no=line.line,
+                status="ordered",
+                order_id=order_id,
+                expires_at=None,
+                actor=principal.name,
+                reference=f"order:{order_id}",
+                requirements=requirements,
+            )
+            got = total_taken(taken)
+            if got < needed:
+                missing = {
+                    "line": line.line,
+                    "sku": line.sku,
+                    "needed": format_decimal(needed),
+                    "available": format_decimal(got),
+                    "unit": line.stock_quantity.unit,
+                }
+                if line.requirements is not None or lot_id is not None:
+                    missing["reason"] = _unmet(requirements)
+                short.append(missing)
     if short:
         # Raising rolls back the whole transaction: no line is half-taken.
         detail = "; ".join(
@@ -119,10 +130,9 @@ def accept(conn: Connection, *, quote_id: str, principal: Principal, now: dateti
     return get_order(conn, order_id=order_id, principal=principal), True
 
 
-def line_requirements(line: QuoteLine, held_heats: set[str | None] | None) -> Requirements:
+def _pinned(requirements: Requirements, held_heats: set[str | None] | None) -> Requirements:
     """A line's requirements at acceptance: a single-heat line that already holds a heat completes from that heat."""
-    requirements = line.requirements or NO_REQUIREMENTS
-    if requirements.single_heat and held_heats:
+    if requirements.single_heat and requirements.heat is None and held_heats:
         (heat,) = held_heats  # a single-heat hold is taken from one heat
         return replace(requirements, heat=heat)
     return requirements
@@ -130,6 +140,8 @@ def line_requirements(line: QuoteLine, held_heats: set[str | None] | None) -> Re
 
 def _unmet(requirements: Requirements) -> str:
     wanted = []
+    if requirements.lot_id is not None:
+        wanted.append(f"from remnant lot {requirements.lot_id}, which the cut plan uses")
     if requirements.certificate:
         wanted.append(f"with an EN 10204 {requirements.certificate} certificate or better")
     if requirements.heat:
@@ -147,13 +159,13 @@ def _held_heats(conn: Connection, quote_id: str) -> dict[int, set[str | None]]:
     return heats
 
 
-def _held_per_line(conn: Connection, quote_id: str) -> dict[int, Decimal]:
+def _held_per_lot(conn: Connection, quote_id: str) -> dict[tuple[int, int], Decimal]:
     rows = conn.execute(
-        select(holds.c.line_no, func.sum(holds.c.quantity).label("quantity"))
+        select(holds.c.line_no, holds.c.lot_id, func.sum(holds.c.quantity).label("quantity"))
         .where(holds.c.quote_id == quote_id, holds.c.status == "held")
-        .group_by(holds.c.line_no)
+        .group_by(holds.c.line_no, holds.c.lot_id)
     )
-    return {r.line_no: r.quantity for r in rows}  # the sum keeps the column's Micro type, so it is a Decimal
+    return {(r.line_no, r.lot_id): r.quantity for r in rows}  # the sum keeps the column's Micro type: a Decimal
 
 
 def _order_row(conn: Connection, order_id: str, principal: Principal, *, for_update: bool = False) -> Any:
@@ -305,6 +317,8 @@ def _finish(
             reference=f"order:{order_id}",
             ship=ship,
         )
+    if ship:  # what the cuts leave above the minimum size goes back into stock as remnant lots
+        return_offcuts(conn, order_id=order_id, lines=lines, allocations=allocations, actor=principal.name)
     conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
     return _document(conn, _order_row(conn, order_id, principal))
 

@@ -21,17 +21,21 @@ from steelyard.charges.quote import NO_EXTRAS, Extras, charges_document, freight
 from steelyard.config import Settings
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput
-from steelyard.inventory.lots import available_lots, without_remnants
+from steelyard.inventory.lots import available_lots, available_remnants, without_remnants
 from steelyard.inventory.model import LotStock, Requirements, shortfall, usable
 from steelyard.market.quoting import MarketLine, market_prices
+from steelyard.market.rulebook import PriceRule
+from steelyard.market.rules import rules_for
 from steelyard.pricing import LineEstimate, estimate_line, quote_totals, shared_tier_bases
 from steelyard.pricing.base import in_unit
 from steelyard.quotes.currencies import Currency, fx_rate, require_currencies
-from steelyard.quotes.cutting import CutJob, cut_job
+from steelyard.quotes.cutting import CutJob, cut_job, remnant_lots
 from steelyard.quotes.lines import (
     Availability,
     LineRequest,
     QuoteLine,
+    RemnantDiscount,
+    RemnantUse,
     Requested,
     StockStatus,
     TierApplied,
@@ -152,6 +156,33 @@ def lot_availability(
     )
 
 
+def with_remnants(found: Availability, uses: Sequence[RemnantUse], needed: Decimal) -> Availability:
+    """A cut line's availability: its whole stock's, plus the remnant pieces its plan cuts from (available when
+    priced: the plan was made on them)."""
+    if not uses:
+        return found
+    per_warehouse = {w.code: w.available for w in found.warehouses}
+    for use in uses:
+        per_warehouse[use.warehouse] = per_warehouse.get(use.warehouse, Decimal(0)) + use.quantity
+    available = found.available + sum((use.quantity for use in uses), Decimal(0))
+    status: StockStatus = "in_stock" if available >= needed else "partial" if available > 0 else "backorder"
+    return replace(
+        found,
+        status=status,
+        available=_display(available),
+        warehouses=tuple(WarehouseStock(code=c, available=_display(q)) for c, q in sorted(per_warehouse.items())),
+    )
+
+
+def _remnant_words(uses: Sequence[RemnantUse], percent: Decimal) -> str:
+    lots = ", ".join(f"remnant lot {u.lot_id} (heat {u.heat or 'untraced'})" for u in uses)
+    return f"cut from {lots} first" + (f": remnants at {percent.normalize():f} % off" if percent else "")
+
+
+def _remnant_percent(rule: PriceRule | None) -> Decimal | None:
+    return None if rule is None else rule.remnant_discount_percent
+
+
 def requested_quantity(request: LineRequest, physics: Physics, fmt: NumberFormat | None) -> Requested:
     """The line's quantity in a canonical unit, from `value` + `unit`, or from the `text` the buyer typed (read
     with the caller's number format; `unit` is then the unit for a text that names none)."""
@@ -175,9 +206,12 @@ def price_line(
     settings: Settings,
     tier_basis: Quantity | None = None,
     tier_lines: tuple[int, ...] = (),
+    remnants: Sequence[tuple[LotStock, dict[str, str]]] = (),
+    remnant_discount_percent: Decimal | None = None,
 ) -> tuple[QuoteLine, Quantity]:
     """One priced line (with `product_id` for the stock side), and the goods it charges for in the stock unit
-    (what a shared tier basis sums). `tier_basis`: the product's total over the quote's `tier_lines`."""
+    (what a shared tier basis sums). `tier_basis`: the product's total over the quote's `tier_lines`. A cut line is
+    planned on the product's `remnants` (remnant lots and their size) first, priced less `remnant_discount_percent`."""
     product = stored.product
     cut = request.cut
     job: CutJob | None = None
@@ -190,7 +224,8 @@ def price_line(
         else:
             requested = requested_quantity(request, physics, terms.number_format)
         if request.cuts or cut is not None:
-            job = cut_job(product, physics, request, Quantity(requested.value, requested.unit))
+            usable_remnants = remnant_lots(product, physics, convert, remnants, request.requirements, stock)
+            job = cut_job(product, physics, request, Quantity(requested.value, requested.unit), usable_remnants)
         quote_currency = currencies[terms.currency]
         estimate: LineEstimate = estimate_line(
             requested=Quantity(requested.value, requested.unit),
@@ -209,13 +244,25 @@ def price_line(
             piece_name=physics.piece_label,
             is_count=lambda unit: unit == "piece",
             tier_basis=tier_basis,
+            remnant_discount_percent=remnant_discount_percent or Decimal(0),
         )
         weight = weight_kg(physics, estimate.stock_quantity) if job is None else job.weight_kg
+        uses = () if job is None else job.remnants
+        whole = in_unit(job.whole, product.stock_unit, convert) if uses and job is not None else None
         assert estimate.goods is not None
         goods = Quantity(in_unit(estimate.goods, product.stock_unit, convert), product.stock_unit)
     except InvalidInput as exc:
         raise _within_line(index, product.sku, exc) from None
-    needed = stock_needed(estimate.stock_quantity.value)
+    if whole is None:  # no remnant used: the stock is what the estimate took
+        needed = whole_needed = stock_needed(estimate.stock_quantity.value)
+    else:  # whole pieces, plus the remnant pieces in their lots' own measure (1 piece is 1 piece, whatever its size)
+        whole_needed = stock_needed(whole)
+        needed = whole_needed + sum((u.quantity for u in uses), Decimal(0))
+    percent = remnant_discount_percent or Decimal(0)
+    adjustments = estimate.adjustments + ((_remnant_words(uses, percent),) if uses else ())
+    plain_requirements = request.requirements
+    if uses and plain_requirements is not None and plain_requirements.single_heat:
+        plain_requirements = replace(plain_requirements, heat=uses[0].heat)  # the whole pieces from the same heat
     tier = estimate.tier
     basis = goods if tier_basis is None else tier_basis
     line = QuoteLine(
@@ -241,15 +288,23 @@ def price_line(
         discount_percent=_display(terms.discount_for(product.family)),
         fees=tuple(replace(f, count=_display(f.count)) for f in estimate.fees),
         subtotal=estimate.subtotal,
-        adjustments=estimate.adjustments,
+        adjustments=adjustments,
         cut=cut,
         cuts=request.cuts,
         cut_plan=None if job is None else job.plan,
         stock_weight_kg=_stock_weight(job),
-        availability=availability(product, levels, needed)
-        if request.requirements is None
-        else lot_availability(product, stock, needed, request.requirements),
+        availability=with_remnants(
+            availability(product, levels, whole_needed)
+            if plain_requirements is None
+            else lot_availability(product, stock, whole_needed, plain_requirements),
+            uses,
+            needed,
+        ),
         requirements=request.requirements,
+        remnants=uses,
+        remnant_discount=RemnantDiscount(percent=_display(percent), amount=estimate.remnant_discount)
+        if uses and percent
+        else None,
     )
     return line, goods
 
@@ -303,6 +358,10 @@ def price_quote(
     levels = without_remnants(conn, catalog.levels_for_many(conn, [p.id for p in products.values()]))
     # Lots are read only for the products a line puts requirements on; other lines count levels as before.
     stock = available_lots(conn, sorted({products[ln.sku].id for ln in lines if ln.requirements is not None}))
+    # A cut line is planned on its product's remnant lots first, priced with the remnant rule of its price rule.
+    cut_ids = sorted({products[ln.sku].id for ln in lines if ln.cuts or ln.cut is not None})
+    remnants = available_remnants(conn, cut_ids)
+    remnant_rules = rules_for(conn, [p.product for p in products.values() if p.id in cut_ids]) if cut_ids else {}
 
     def price(i: int, basis: Quantity | None = None, shared: tuple[int, ...] = ()) -> tuple[QuoteLine, Quantity]:
         stored = products[lines[i].sku]
@@ -317,6 +376,8 @@ def price_quote(
             settings=settings,
             tier_basis=basis,
             tier_lines=shared,
+            remnants=remnants.get(stored.id, []),
+            remnant_discount_percent=_remnant_percent(remnant_rules.get(stored.product.sku)),
         )
 
     first = [price(i) for i in range(len(lines))]

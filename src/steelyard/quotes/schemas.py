@@ -260,6 +260,23 @@ class CutPlanOut(BaseModel):
     layouts: list[LayoutOut]
 
 
+class RemnantUseOut(BaseModel):
+    model_config = _READS_LINES
+    lot_id: int = Field(description="the remnant lot the cut plan cuts from (before any whole stock piece)")
+    heat: str | None
+    warehouse: str
+    pieces: int
+    quantity: DecimalOut = Field(description="in the stock unit: what the line holds from the lot")
+    length_mm: DecimalOut | None
+    width_mm: DecimalOut | None = None
+
+
+class RemnantDiscountOut(BaseModel):
+    model_config = _READS_LINES
+    percent: DecimalOut = Field(description="the remnant discount of the product's price rule")
+    amount: Money = Field(description="taken off the goods cut from remnant lots (in the subtotal)")
+
+
 class RequestedOut(BaseModel):
     model_config = _READS_LINES
     value: DecimalOut
@@ -297,6 +314,12 @@ class EstimateLineOut(BaseModel):
     cut_plan: CutPlanOut | None = Field(None, description="cut lines: the plan that decides the stock taken")
     availability: AvailabilityOut
     requirements: RequirementsOut | None = None
+    remnants: list[RemnantUseOut] = Field(
+        default_factory=list, description="cut lines: the remnant lots the plan cuts from first (docs/inventory.md)"
+    )
+    remnant_discount: RemnantDiscountOut | None = Field(
+        None, description="the price rule's remnant discount, when the line cuts from remnant lots"
+    )
     base: Money | None = Field(
         None, description="with a price rule: the subtotal before surcharges and extras (subtotal = base + them)"
     )

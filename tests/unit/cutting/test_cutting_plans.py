@@ -143,3 +143,20 @@ def test_the_planner_beats_first_fit_decreasing_on_a_textbook_case() -> None:
     assert sorted(x for b in best for x in b) == sorted(lengths)
     assert all(sum(b) <= 100 for b in best)
     assert len(best) == lower_bound(lengths, 100) == 3 and ffd == 4
+
+
+def test_a_sheet_remnant_that_fits_is_cut_before_a_whole_sheet_and_one_too_small_is_left() -> None:
+    shear = CuttingSettings(D(0), D(0), True, D(300))
+    stock = [StockPiece(D(2500), D(1250)), StockPiece(D(700), D(500), 1, "R1"), StockPiece(D(900), D(800), 1, "R2")]
+    plan = plan_cuts([PartSpec(D(600), 1, D(600))], stock, shear, flat=True)
+    assert [(layout.stock.lot_id, layout.count) for layout in plan.layouts] == [("R2", 1)]
+    assert plan.pieces_of(None) == 0 and plan.pieces_of("R1") == 0
+
+
+def test_a_remnant_takes_what_fits_and_whole_bars_on_the_local_search_path_take_the_rest() -> None:
+    # 40 parts: more than the exact model takes at once, so the whole bars go through the heuristic path
+    stock = [StockPiece(D(6000)), StockPiece(D(1000), count=2, lot_id="R3")]
+    plan = plan_cuts([PartSpec(D(450), 40)], stock, SAW, flat=False, budget_s=0.05)
+    assert plan.pieces_of("R3") == 2
+    assert sum(len(layout.parts) * layout.count for layout in plan.layouts) == 40
+    assert all(len(layout.parts) == 2 for layout in plan.layouts if layout.stock.lot_id == "R3")

@@ -238,3 +238,16 @@ def test_an_absurd_quantity_is_refused_not_crashed_on() -> None:
 def test_a_unit_the_product_cannot_be_sold_in_is_a_unit_error() -> None:
     with pytest.raises(UnitError, match="sold in kg, t, lb"):
         line(q("2", "m2"), convert=granulate)
+
+
+def test_the_remnant_part_of_a_cut_line_is_priced_less_the_remnant_discount() -> None:
+    # 15.7 kg taken, 5 kg of it from a remnant lot, remnants at 30 % off: 15.7 x 3.20 - 5 x 3.20 x 0.3 + 8 x 2.50
+    planned = PlannedCut(4, 8, q("15.7"), "cut from the plan", remnant=q("5"))
+    est = line(
+        q("4", "piece"), cut=Cut(D(500), D(500)), cut_fee=D("2.50"), planned=planned, remnant_discount_percent=D(30)
+    )
+    assert est.remnant_discount == D("4.80")
+    assert str(est.subtotal) == "65.44"  # 70.24 - 4.80
+    assert line(q("4", "piece"), cut=Cut(D(500), D(500)), cut_fee=D("2.50"), planned=planned).subtotal == D("70.24")
+    with pytest.raises(InvalidInput):
+        line(q("4", "piece"), cut=Cut(D(500)), planned=planned, remnant_discount_percent=D(101))

@@ -128,7 +128,8 @@ window.SteelyardCuts = (() => {
     return svg;
   }
 
-  function draw(figure, summary, drawing, plan, flat, pieceName) {
+  // `remnants`: the line's remnant lots (lot_id, heat), named beside the pieces cut from them.
+  function draw(figure, summary, drawing, plan, flat, pieceName, remnants) {
     if (!plan) {
       figure.hidden = true;
       return;
@@ -147,6 +148,13 @@ window.SteelyardCuts = (() => {
       count.className = "cut-count";
       count.textContent = `${layout.count} \u00d7`;
       row.append(count, drawPiece(layout, flat, i));
+      if (layout.stock.lot_id) {
+        const lot = (remnants || []).find((r) => String(r.lot_id) === layout.stock.lot_id);
+        const note = document.createElement("span");
+        note.className = "cut-remnant";
+        note.textContent = `from remnant lot ${layout.stock.lot_id} (heat ${(lot && lot.heat) || "untraced"})`;
+        row.append(note);
+      }
       return row;
     });
     if (plan.layouts.length > MAX_LAYOUTS) {

@@ -283,6 +283,7 @@
         plan,
         flat,
         pieces,
+        line.remnants,
       );
     }
     result.hidden = false;
