@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     hold_max_line_value: Decimal = Field(Decimal(50_000), gt=0, description="EUR one quote line may hold")
     hold_max_quote_kg: Decimal = Field(Decimal(40_000), gt=0, description="kg one quote may hold")
     hold_max_quote_value: Decimal = Field(Decimal(100_000), gt=0, description="EUR one quote may hold")
+    hold_max_account_lines: int = Field(
+        100, ge=1, description="quote lines one account may have holding stock at once, over all its quotes"
+    )
     weight_tolerance_pct: Decimal = Field(
         Decimal(10),
         ge=0,
@@ -166,6 +169,12 @@ class Settings(BaseSettings):
     body_limit_bytes: int = Field(1_048_576, ge=1024, description="largest request body; past it 413")
     requests_per_client: int = Field(64, ge=0, description="requests in progress per client and process (0: any)")
     events_streams_per_client: int = Field(16, ge=0, description="open event streams per client and process (0: any)")
+    connections_per_client: int = Field(
+        64,
+        ge=0,
+        description="open connections per client address and process (0: any); past it 429 and closed. A trusted "
+        "proxy's connections (FORWARDED_ALLOW_IPS) are not counted: cap them at the proxy",
+    )
     events_replay_max: int = Field(
         1000, ge=0, description="most events a resume replays; an older Last-Event-ID gets a resync instead"
     )

@@ -38,6 +38,7 @@ def settings(db_url: str) -> Settings:
         hold_max_quote_value=Decimal(3000),
         default_hold_limit_kg=Decimal(1000),
         default_credit_limit=Decimal(5000),
+        hold_max_account_lines=4,
     )
 
 
@@ -132,6 +133,27 @@ def test_an_account_may_have_three_reserving_quotes_holding_at_once(
     assert reserved(client, HDPE) == "0"
     client.post(f"{QUOTES}/{first['id']}/cancel", headers=customer)
     assert reserve(client, customer, (HDPE, "10", "kg"))["lines"][0]["held"]["value"] == "100"  # the minimum order
+
+
+def test_an_account_holds_on_a_bounded_number_of_lines_however_small_each(
+    client: TestClient, customer: dict[str, str], stocked: None
+) -> None:
+    # Each line is far inside the weight and value caps: one quote of 200 low-stock products like these took them
+    # all out of `in_stock` search for an hour (issue 19) until the count was capped.
+    reserve(client, customer, (BAR, "1", "kg"), (PLATE, "1", "kg"), (SHEET, "1", "sheet"))
+    r = client.post(
+        QUOTES,
+        json={
+            "lines": [{"sku": s, "quantity": {"value": "1", "unit": u}} for s, u in ((HDPE, "kg"), (ACID, "L"))],
+            "reserve": True,
+        },
+        headers=customer,
+    )
+    assert r.status_code == 409, r.text
+    says = "holds stock on 3 quote lines already and may hold on 4 at once; this quote would add 2"
+    assert says in r.json()["detail"]
+    assert reserved(client, HDPE) == "0" and reserved(client, ACID) == "0"
+    assert reserve(client, customer, (ACID, "1", "L"))["lines"][0]["held"]["value"] == "1"
 
 
 def test_holds_are_not_renewed_but_the_product_can_be_ordered(

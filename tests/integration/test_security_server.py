@@ -5,7 +5,9 @@ address (X-Forwarded-For, which uvicorn trusts from 127.0.0.1) so the per-client
 from __future__ import annotations
 
 import json
+import select
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -230,3 +232,60 @@ def test_the_quote_rate_holds_across_workers_and_leaves_other_clients_alone(
     # 5 a day for this client, counted in Redis: the same 5 whichever of the two workers answered.
     assert sorted(greedy) == [201] * 5 + [429] * 15
     assert post("198.51.100.16") == 201
+
+
+def test_one_client_cannot_fill_the_server_with_connections(database_url: str) -> None:
+    """Attack 4 as sec19 found it left open: one address opened 2,100 half-sent connections in 0.1 s and, past
+    uvicorn's `limit_concurrency`, every other client got 503. Here the concurrency is 100 per worker, so 300
+    connections from one address would fill both workers; the cap of 64 per client and worker refuses the rest at
+    once (429, Retry-After, closed) and another address is still served. Loopback is not a trusted proxy here
+    (FORWARDED_ALLOW_IPS empty), so 127.0.0.1 is one client and 127.0.0.2 another."""
+    env = {
+        "FORWARDED_ALLOW_IPS": "",
+        "STEELYARD_CONNECTIONS_PER_CLIENT": "64",
+        "STEELYARD_LIMIT_CONCURRENCY": "100",
+        "STEELYARD_HEADER_TIMEOUT_SECONDS": "120",  # the held connections stay silent for the whole test
+    }
+    with running_server(database_url, workers=2, env=env) as (base, _):
+        url = urlsplit(base)
+        address = (url.hostname or "127.0.0.1", url.port or 80)
+        attack: list[socket.socket] = []
+        try:
+            for _ in range(300):
+                sock = socket.create_connection(address, timeout=30)
+                sock.sendall(b"GET /api/v1/products HTTP/1.1\r\nHost: steelyard\r\nX-Slow: ")
+                attack.append(sock)
+            refused = _answered(attack, at_least=300 - 2 * 64)
+            assert 300 - 2 * 64 <= len(refused) < 300
+            for answer in refused.values():
+                head, _, body = answer.partition(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 429 ") and b"retry-after: 1" in head.lower(), head
+                assert "STEELYARD_CONNECTIONS_PER_CLIENT" in json.loads(body)["detail"]
+            # Another client is served while the attacker holds every connection it may.
+            other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=30)
+            with other:
+                assert other.get(base + "/healthz").status_code == 200
+        finally:
+            for sock in attack:
+                sock.close()
+        # Its connections closed, the attacker's address is a client like any other again.
+        deadline = time.monotonic() + 30
+        while httpx.get(base + "/healthz", timeout=30).status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+
+
+def _answered(socks: list[socket.socket], at_least: int) -> dict[int, bytes]:
+    """What the server sent on each connection it answered (and closed), waiting until `at_least` were answered
+    (up to 60 s, for a loaded machine); the connections it holds stay silent."""
+    answers: dict[int, bytes] = {}
+    deadline = time.monotonic() + 60
+    while len(answers) < at_least and time.monotonic() < deadline:
+        ready, _, _ = select.select([s for i, s in enumerate(socks) if i not in answers], [], [], 1.0)
+        for sock in ready:
+            answers[socks.index(sock)] = read_all(sock)
+    time.sleep(1.0)  # a last look: none of the held connections may have been answered meanwhile
+    ready, _, _ = select.select([s for i, s in enumerate(socks) if i not in answers], [], [], 0)
+    for sock in ready:
+        answers[socks.index(sock)] = read_all(sock)
+    return answers

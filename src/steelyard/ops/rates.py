@@ -113,6 +113,39 @@ def client_key(host: str | None) -> str:
     return str(address)
 
 
+@lru_cache(maxsize=16)
+def _networks(allow: str) -> tuple[bool, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...], frozenset[str]]:
+    everyone = False
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    names: set[str] = set()
+    for item in (part.strip() for part in allow.split(",")):
+        if item == "*":
+            everyone = True
+        elif item:
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                names.add(item)  # a Unix socket path or a name, as uvicorn allows: matched as written
+    return everyone, tuple(networks), frozenset(names)
+
+
+def trusted_proxy(host: str | None, allow: str) -> bool:
+    """Whether `host` is one of the proxies named in `allow` (uvicorn's FORWARDED_ALLOW_IPS: addresses, networks,
+    `*`). A proxy's connections carry many clients, so they are not counted as one client's (docs/security.md)."""
+    if not host:
+        return False
+    everyone, networks, names = _networks(allow)
+    if everyone or host in names:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address.version == network.version and address in network for network in networks)
+
+
 def retry_after(reset_at: float, now: float) -> int:
     """Whole seconds until the window lets the client in again (at least 1: `Retry-After: 0` invites a storm)."""
     return max(1, math.ceil(reset_at - now))

@@ -2,14 +2,20 @@
 
 Uvicorn closes an idle kept-alive connection (`timeout_keep_alive`) but bounds neither how long a client may take to
 send a request's headers (a fresh connection that sends nothing, or half a header line, stays open for ever) nor its
-body, nor the size of its headers. This protocol adds those, so a client that trickles bytes ("slowloris") holds a
-connection for at most `header_timeout` + `body_timeout` seconds and at most `header_limit` bytes of headers:
+body, nor the size of its headers, nor how many connections one client holds open. This protocol adds those, so a
+client that trickles bytes ("slowloris") holds a connection for at most `header_timeout` + `body_timeout` seconds
+and at most `header_limit` bytes of headers:
 
     connect / first byte of a request --header_timeout--> headers complete --body_timeout--> body complete
     (the app's own time is not bounded here: an event stream lasts as long as its client wants)
 
+and one client address holds at most `connections_per_client` connections to a worker: without that, one client's
+2,100 half-sent connections filled uvicorn's `limit_concurrency` and every other client got 503 for as long as it kept
+them coming (issue 19). A trusted proxy's connections (FORWARDED_ALLOW_IPS) are not counted: they carry many clients.
+
 Settings (docs/security.md): STEELYARD_HEADER_TIMEOUT_SECONDS, STEELYARD_BODY_TIMEOUT_SECONDS,
-STEELYARD_KEEP_ALIVE_SECONDS, STEELYARD_LIMIT_CONCURRENCY; `steelyard serve` passes them to uvicorn.
+STEELYARD_KEEP_ALIVE_SECONDS, STEELYARD_CONNECTIONS_PER_CLIENT, STEELYARD_LIMIT_CONCURRENCY; `steelyard serve` passes
+them to uvicorn.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from steelyard.config import Settings, get_settings
+from steelyard.ops.rates import ClientSlots, client_key, trusted_proxy
 
 HEADER_LIMIT = 64 * 1024  # request line and headers; a real browser's are a few KB
 
@@ -29,8 +36,11 @@ HEADER_LIMIT = 64 * 1024  # request line and headers; a real browser's are a few
 _DETAILS = {
     408: "the request's headers or body did not arrive in time (STEELYARD_HEADER_TIMEOUT_SECONDS, "
     "STEELYARD_BODY_TIMEOUT_SECONDS); send it again",
+    429: "this client has too many connections open to this server (STEELYARD_CONNECTIONS_PER_CLIENT); "
+    "close some, or send its requests over fewer kept-alive connections",
     431: f"the request line and headers are over {HEADER_LIMIT // 1024} KiB; send long values in a body",
 }
+RETRY_AFTER_SECONDS = 1  # a refused connection frees nothing for its client; one of its others may close soon
 
 
 def _reply(status: int) -> bytes:
@@ -41,7 +51,9 @@ def _reply(status: int) -> bytes:
     body = json.dumps({"type": f"about:blank#{slug}", "title": title, "status": status, "detail": _DETAILS[status]})
     head = (
         f"HTTP/1.1 {status} {title}\r\ncontent-type: application/problem+json\r\n"
-        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        f"content-length: {len(body)}\r\n"
+        + (f"retry-after: {RETRY_AFTER_SECONDS}\r\n" if status == 429 else "")
+        + "connection: close\r\n\r\n"
     )
     return (head + body).encode()
 
@@ -54,6 +66,7 @@ class DeadlineProtocol(HttpToolsProtocol):
     """
 
     header_limit: int = HEADER_LIMIT
+    _connections: ClientSlots | None = None  # open connections per client, in this process (made on first use)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,15 +75,31 @@ class DeadlineProtocol(HttpToolsProtocol):
         self.body_timeout = settings.body_timeout_seconds
         self._deadline: asyncio.TimerHandle | None = None
         self._header_bytes: int | None = None  # bytes of the headers read so far; None while a body is being read
+        self._client: str | None = None  # the client this connection is counted against, if it is counted
+        if DeadlineProtocol._connections is None:
+            DeadlineProtocol._connections = ClientSlots(settings.connections_per_client)
+        allow = self.config.forwarded_allow_ips
+        self._trusted = allow if isinstance(allow, str) else ",".join(allow)
 
     # -- connection -------------------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_bytes = 0
+        host = self.client[0] if self.client else None
+        slots = DeadlineProtocol._connections
+        if slots is not None and slots.limit and not trusted_proxy(host, self._trusted):
+            client = client_key(host)
+            if not slots.take(client):
+                self._refuse(429)
+                return
+            self._client = client
         self._arm(self.header_timeout)  # a connection that never sends a request is closed as a slow one
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._client is not None and DeadlineProtocol._connections is not None:
+            DeadlineProtocol._connections.give_back(self._client)
+            self._client = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:

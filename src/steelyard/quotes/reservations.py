@@ -25,7 +25,7 @@ from steelyard.inventory.holds import give_back, holds_query
 from steelyard.inventory.model import Kind
 from steelyard.inventory.tables import holds
 from steelyard.quotes.currencies import Currency, require_currencies
-from steelyard.quotes.hold_rules import Exposure, HeldLine, HoldLimits, breaches, held_line
+from steelyard.quotes.hold_rules import Exposure, HeldLine, HoldLimits, breaches, held_line, holds_something
 from steelyard.quotes.lines import QuoteLine
 from steelyard.quotes.tables import orders, quotes
 
@@ -146,13 +146,15 @@ def exposure(conn: Connection, account_id: int, now: datetime) -> Exposure:
     )
     currencies = require_currencies(conn, {q.currency for q in live} | {o.currency for o in open_orders})
     kg = value = Decimal(0)
+    count = 0
     for quote in live:
         for held in held_lines(quote.lines, _to_base(currencies, quote.currency)):
             kg += held.kg
             value += held.value
+            count += holds_something(held)
     for order in open_orders:
         value += order.subtotal / _to_base(currencies, order.currency)
-    return Exposure(kg=kg, value=value)
+    return Exposure(kg=kg, value=value, lines=count)
 
 
 def limits_for(conn: Connection, account: RowMapping, settings: Settings) -> HoldLimits:
@@ -169,6 +171,7 @@ def limits_for(conn: Connection, account: RowMapping, settings: Settings) -> Hol
         quote_value=settings.hold_max_quote_value,
         account_kg=settings.default_hold_limit_kg if account["hold_limit_kg"] is None else account["hold_limit_kg"],
         credit_limit=credit,
+        account_lines=settings.hold_max_account_lines,
     )
 
 

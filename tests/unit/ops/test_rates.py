@@ -14,6 +14,7 @@ from steelyard.ops.rates import (
     group_of,
     parse_rate_limits,
     retry_after,
+    trusted_proxy,
 )
 
 
@@ -73,6 +74,18 @@ def test_client_keys() -> None:
     assert client_key("::ffff:203.0.113.7") == "203.0.113.7"
     assert client_key(None) == "unknown"
     assert client_key("testclient") == "testclient"
+
+
+def test_trusted_proxies_as_uvicorn_names_them() -> None:
+    default = "127.0.0.1,::1"  # uvicorn's FORWARDED_ALLOW_IPS when unset
+    assert trusted_proxy("127.0.0.1", default) and trusted_proxy("::1", default)
+    assert not trusted_proxy("127.0.0.2", default) and not trusted_proxy("203.0.113.7", default)
+    assert trusted_proxy("10.1.2.3", "10.1.2.0/24") and not trusted_proxy("10.1.3.3", "10.1.2.0/24")
+    assert trusted_proxy("::ffff:10.1.2.3", "10.1.2.0/24")  # an IPv4 client on a dual-stack socket
+    assert trusted_proxy("203.0.113.7", "*")
+    assert trusted_proxy("/run/nginx.sock", "/run/nginx.sock")  # a Unix socket, matched as written
+    assert not trusted_proxy("127.0.0.1", "") and not trusted_proxy(None, "*")
+    assert not trusted_proxy("not an address", "127.0.0.1")
 
 
 def test_retry_after_is_whole_seconds_and_never_zero() -> None:

@@ -11,7 +11,13 @@ from steelyard.quotes.hold_rules import Exposure, HeldLine, HoldLimits, breaches
 
 D = Decimal
 LIMITS = HoldLimits(
-    line_kg=D(100), line_value=D(200), quote_kg=D(150), quote_value=D(300), account_kg=D(400), credit_limit=D(1000)
+    line_kg=D(100),
+    line_value=D(200),
+    quote_kg=D(150),
+    quote_value=D(300),
+    account_kg=D(400),
+    credit_limit=D(1000),
+    account_lines=3,
 )
 
 
@@ -38,7 +44,10 @@ def test_a_line_without_weight_counts_by_value_and_nothing_held_counts_nothing()
 
 
 def test_at_every_cap_is_allowed() -> None:
-    assert breaches(LIMITS, [line(1, "100", "200"), line(2, "50", "100")], Exposure(kg=D(250), value=D(700))) == []
+    assert (
+        breaches(LIMITS, [line(1, "100", "200"), line(2, "50", "100")], Exposure(kg=D(250), value=D(700), lines=1))
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,6 +63,11 @@ def test_at_every_cap_is_allowed() -> None:
         ([line(1, "1", "150"), line(2, "1", "151")], Exposure(), "the quote would hold 301.00 EUR"),
         ([line(1, "10", "1")], Exposure(kg=D("390.5")), "your account holds 390.5 kg already and may hold 400.0 kg"),
         ([line(1, "1", "10")], Exposure(value=D("990.01")), "worth 990.01 EUR and your credit limit is 1,000.00 EUR"),
+        (
+            [line(1, "1", "1"), line(2, "0", "0"), line(3, "1", "1")],  # a line that holds nothing is not counted
+            Exposure(lines=2),
+            "holds stock on 2 quote lines already and may hold on 3 at once; this quote would add 2",
+        ),
     ],
 )
 def test_past_each_cap_is_refused_with_a_sentence_naming_it(
@@ -64,7 +78,7 @@ def test_past_each_cap_is_refused_with_a_sentence_naming_it(
 
 
 def test_every_cap_passed_is_named() -> None:
-    assert len(breaches(LIMITS, [line(1, "999999999", "999999999")], Exposure())) == 6
+    assert len(breaches(LIMITS, [line(1, "999999999", "999999999")], Exposure(lines=3))) == 7
 
 
 def test_holds_lapse_after_the_hold_lifetime_or_with_the_quote_whichever_is_first() -> None:
