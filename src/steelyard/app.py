@@ -79,9 +79,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
         metrics.DB_UNAVAILABLE.inc()
         log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
-        return problem(
-            request, 503, "Service unavailable", "the database did not answer; try again shortly", "service-unavailable"
-        )
+        detail = "the database did not answer; try again shortly"
+        if "statement timeout" in str(exc.orig):
+            detail = (
+                "the database took longer than the service allows one statement (STEELYARD_DB_STATEMENT_TIMEOUT_MS) "
+                "and cancelled it; nothing was changed: try again shortly, or ask for less at once"
+            )
+        return problem(request, 503, "Service unavailable", detail, "service-unavailable")
 
 
 async def sweep_holds(db: Database, every_seconds: float) -> None:
@@ -150,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
         )
     )
 

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     db_max_overflow: int = 20
     sqlite_busy_timeout_ms: int = 30_000
+    db_statement_timeout_ms: int = Field(
+        30_000,
+        ge=0,
+        description="PostgreSQL: the longest one statement of the service may run before the server cancels it (the "
+        "request then answers 503); 0: no limit. Migrations and backups are not bound by it",
+    )
     default_currency: str = "EUR"
     default_tax_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
     quote_validity_minutes: int = Field(60 * 24, gt=0, description="how long a quote, and its holds, stay valid")

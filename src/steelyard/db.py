@@ -95,12 +95,27 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 20, busy_timeout_ms: int = 30_000) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 20,
+    max_overflow: int = 20,
+    busy_timeout_ms: int = 30_000,
+    statement_timeout_ms: int = 0,
+) -> Engine:
+    """`statement_timeout_ms` (PostgreSQL; 0: none) cancels any one statement that runs longer: the server's own
+    bound on a query, which the app's engine sets (STEELYARD_DB_STATEMENT_TIMEOUT_MS) and migrations do not."""
     url = normalise_url(url)
     # hide_parameters: no statement's parameters (a webhook's secret, a session id) in a log line or an error message.
     if not is_sqlite(url):
+        connect_args = {"options": f"-c statement_timeout={int(statement_timeout_ms)}"} if statement_timeout_ms else {}
         return create_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, hide_parameters=True
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args=connect_args,
         )
     engine = create_engine(
         url,
