@@ -161,3 +161,17 @@ def test_compare_reports_changes_and_availability() -> None:
     assert "quote_1" in text and "unavailable → ok" in text
     assert "seed 3,000 → 2,700 products/s (-10% WORSE)" in text
     assert "search" in text and "new in this run (unavailable)" in text
+
+
+def test_import_memory_is_judged_on_the_last_step_in_file_size() -> None:
+    import import_bench
+
+    def firsts(db: str, *peaks: tuple[int, float]) -> list[dict[str, object]]:
+        return [{"db": db, "products": n, "peak_rss_mb": mb, "step": import_bench.FIRST} for n, mb in peaks]
+
+    # Caches filling between 10k and 50k rows, nothing more from 50k to 100k: flat.
+    flat = import_bench.memory_verdicts(firsts("sqlite", (10_000, 119.0), (50_000, 137.0), (100_000, 138.0)))
+    assert "+1 MB (allowed 3.1 MB" in flat[0] and "**flat**" in flat[0] and "+19 MB" in flat[0]
+    # ~160 bytes a row more, as the dict of every SKU seen cost before: grows.
+    grows = import_bench.memory_verdicts(firsts("postgresql", (10_000, 119.0), (50_000, 130.0), (100_000, 138.0)))
+    assert "**GROWS**" in grows[0]
