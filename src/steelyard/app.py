@@ -162,9 +162,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(sweep_holds(db, settings.hold_sweep_seconds))
         gauges = asyncio.create_task(refresh_gauges_forever(app, settings.metrics_refresh_seconds))
-        from steelyard.cutting.patterns import load_solver
-
-        await asyncio.to_thread(load_solver)  # the cutting solver's import, before the first quote needs it
+        # OR-Tools (the cutting solver, ~50 MB a worker) is not imported here: only a tight cut plan needs it, and
+        # that plan's worker imports it then (0.3 s, once; cutting/patterns.py). Issue 16's memory goal.
         from steelyard.events.bus import running_bus
         from steelyard.webhooks.dispatcher import running_webhooks
 

@@ -272,7 +272,7 @@ def pack(lengths: Sequence[int], capacity: int, *, budget_s: float = DEFAULT_BUD
     tally = Counter(lengths)
     sizes = sorted(tally, reverse=True)
     counts = [tally[s] for s in sizes]
-    patterns.load_solver()  # its one-time import (0.3 s; the API does it at start-up) is not the job's time
+    patterns.load_solver()  # its one-time import (0.3 s, on the first tight job of a process) is not the job's time
     started = time.thread_time()
     deadline = started + budget_s
     # A tight job (little slack at the bound) is decided exactly by the pattern model, for each bar count in turn;
