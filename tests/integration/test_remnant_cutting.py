@@ -5,6 +5,7 @@ whole sheet, and a line whose certificate requirement the remnant does not meet.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from steelyard.db import Database
 BAR = "ST-S235-FB-40X10-3000"
 SHEET = "AL-5754-SH-2-1250X2500"
 PIECES_0 = {"value": "0", "unit": "piece"}
+D = Decimal
 HEAT = {"heat": "H-100", "mill": "Dillinger", "certificate_type": "3.1", "origin": "DE"}
 
 
@@ -109,6 +111,10 @@ def test_a_remnant_is_made_then_planned_priced_shipped_and_certified(
     r = client.get("/api/v1/stock/movements", params={"sku": BAR}, headers=staff)
     offcut_rows = [m for m in r.json()["items"] if m["kind"] == "offcut"]
     assert [(m["lot_id"], m["on_hand_change"]) for m in offcut_rows] == [(remnant["id"], "1")], offcut_rows
+    # The two 3 mm kerfs are a scrap row of the bar's lot; counted in pieces, it says how much and changes nothing.
+    (scrap,) = [m for m in r.json()["items"] if m["kind"] == "scrap"]
+    assert (scrap["lot_id"], scrap["on_hand_change"]) == (bar, "0")
+    assert "6 mm of kerf, trim and short ends" in scrap["reason"] and "stocked in pieces" in scrap["reason"]
     # 2. Staff set the remnant rule: remnants of this bar at 30 % off.
     r = client.put(f"/api/v1/price-rules/product/{BAR}", json={"remnant_discount_percent": "30"}, headers=staff)
     assert r.status_code == 201 and r.json()["remnant_discount_percent"] == "30", r.text
@@ -140,7 +146,12 @@ def test_a_remnant_is_made_then_planned_priced_shipped_and_certified(
     assert shipped["lines"][0]["lots"] == [
         {"lot_id": remnant["id"], "heat": "H-100", "warehouse": "DUI", "quantity": "1"}
     ]
-    # 994 - 900 - 3 = 91 mm is scrap (below 200 mm): no new remnant; the whole bar was never touched.
+    # 994 - 900 - 3 = 91 mm is scrap (below 200 mm): no new remnant, a scrap row of 94 mm (the kerf and the 91 mm
+    # short end) on the remnant's lot; the whole bar was never touched.
+    r = client.get("/api/v1/stock/movements", params={"sku": BAR}, headers=staff)
+    scraps = [(m["lot_id"], m["reason"]) for m in r.json()["items"] if m["kind"] == "scrap"]
+    assert [lot for lot, _ in scraps] == [bar, remnant["id"]] or [lot for lot, _ in scraps] == [remnant["id"], bar]
+    assert any(lot == remnant["id"] and ": 94 mm of kerf" in reason for lot, reason in scraps), scraps
     assert [lot["id"] for lot in _lots(client, BAR, remnant="true") if lot["on_hand"] != "0"] == []
     assert [(lot["id"], lot["on_hand"]) for lot in _lots(client, BAR, remnant="false")] == [(bar, "1")]
     # 4. The customer downloads the certificate of the heat its remnant came from; another customer gets 404.
@@ -193,3 +204,44 @@ def test_a_sheet_remnant_that_fits_is_cut_before_a_whole_sheet(
     assert [u["lot_id"] for u in line["remnants"]] == [fits] and too_small != fits
     assert line["cut_plan"]["layouts"][0]["stock"] == {"length_mm": "900", "width_mm": "800", "lot_id": str(fits)}
     assert [(h["lot_id"], h["heat"]) for h in line["holds"]] == [(fits, "S-3")]
+
+
+def test_a_cut_order_of_a_bar_stocked_by_weight_ships_its_parts_and_scraps_the_rest(
+    client: TestClient, db: Database, staff: dict[str, str], customer: dict[str, str], warehouses: list[str]
+) -> None:
+    """Stocked in kg: the bar's 9.42 kg (40 x 10 mm at 7850 kg/m3: 3.14 kg/m, 3000 mm) leaves as 6.28 kg of parts
+    and the 994 mm remnant's 3.12116 kg (shipped, then booked back as its own lot), and its two 3 mm kerfs,
+    0.01884 kg, are a scrap row: on hand falls by exactly the bar."""
+    sku = "ST-S235-FB-40X10-KG"
+    body = {
+        "sku": sku,
+        "name": "Steel flat bar S235 40 x 10 mm in 3000 mm lengths, by weight",
+        "family": "steel",
+        "grade": "S235",
+        "form": "flat_bar",
+        "density_kg_m3": "7850",
+        "dimensions_mm": {"width": "40", "thickness": "10", "length": "3000"},
+        "stock_unit": "kg",
+        "cutting": {"kerf_mm": "3", "trim_mm": "0", "min_remnant_mm": "200"},
+        "price": {
+            "currency": "EUR",
+            "tiers": [{"min_quantity": {"value": "0", "unit": "kg"}, "unit_price": "1.50", "per": "kg"}],
+        },
+    }
+    r = client.post("/api/v1/products", json=body, headers=staff)
+    assert r.status_code == 201, r.text
+    lot = int(move(client, staff, sku, "DUI", "receipt", "18.84", "kg", lot={"heat": "K-7"})["lot_id"])
+    body = {"lines": [{"sku": sku, "cuts": [{"length_mm": "1000", "count": 2}]}], "reserve": True}
+    r = client.post("/api/v1/quotes", json=body, headers=customer)
+    assert r.status_code == 201, r.text
+    assert r.json()["lines"][0]["stock_quantity"] == {"value": "9.42", "unit": "kg"}
+    _order(client, customer, staff, r.json())
+    r = client.get("/api/v1/stock/movements", params={"sku": sku}, headers=staff)
+    rows = {m["kind"]: m for m in r.json()["items"] if m["kind"] in ("ship", "scrap", "offcut")}
+    assert (rows["ship"]["lot_id"], D(rows["ship"]["on_hand_change"])) == (lot, D("-9.40116"))
+    assert (rows["scrap"]["lot_id"], D(rows["scrap"]["on_hand_change"])) == (lot, D("-0.01884"))
+    assert D(rows["scrap"]["reserved_change"]) == D("-0.01884") and "6 mm of kerf" in rows["scrap"]["reason"]
+    assert D(rows["offcut"]["on_hand_change"]) == D("3.12116") and rows["offcut"]["lot_id"] != lot
+    lots = {x["id"]: x for x in _lots(client, sku, remnant="false")}
+    assert D(lots[lot]["on_hand"]) == D("9.42")  # 18.84 less exactly one bar
+    assert_ledger_adds_up(db)

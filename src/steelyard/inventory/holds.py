@@ -144,9 +144,21 @@ def total_taken(taken: list[Taken]) -> Decimal:
 
 
 def give_back(
-    conn: Connection, hold: Any, *, kind: Kind, new_status: str, actor: str, reference: str, ship: bool = False
+    conn: Connection,
+    hold: Any,
+    *,
+    kind: Kind,
+    new_status: str,
+    actor: str,
+    reference: str,
+    ship: bool = False,
+    scrap: Decimal = Decimal(0),
+    scrap_reason: str | None = None,
 ) -> bool:
-    """End one hold: unreserve (and for a shipment also take it off hand). False if someone else ended it first."""
+    """End one hold: unreserve (and for a shipment also take it off hand). False if someone else ended it first.
+
+    A shipment with `scrap_reason` ships `scrap` less and writes that much as a `scrap` row (the kerf and short ends
+    of a cut line), so the ledger tells what left as goods from what went to the scrap bin."""
     ended = conn.execute(
         update(holds).where(holds.c.id == hold.id, holds.c.status == hold.status).values(status=new_status)
     ).rowcount
@@ -160,11 +172,26 @@ def give_back(
         lot_id=hold.lot_id,
         sku=hold.sku,
         kind=kind,
-        reserved=-hold.quantity,
-        on_hand=-hold.quantity if ship else Decimal(0),
+        reserved=-(hold.quantity - scrap),
+        on_hand=-(hold.quantity - scrap) if ship else Decimal(0),
         actor=actor,
         reference=reference,
     )
+    if ship and scrap_reason is not None:
+        change_level(
+            conn,
+            product_id=hold.product_id,
+            warehouse_id=hold.warehouse_id,
+            warehouse=hold.code,
+            lot_id=hold.lot_id,
+            sku=hold.sku,
+            kind=Kind.SCRAP,
+            reserved=-scrap,
+            on_hand=-scrap,
+            actor=actor,
+            reference=reference,
+            reason=scrap_reason,
+        )
     return True
 
 

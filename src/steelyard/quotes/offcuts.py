@@ -1,11 +1,13 @@
-"""Offcuts back into stock: when a cut order ships, what each cut leaves above the product's minimum remnant size
-(the plan's `kept` offcuts) becomes a remnant lot of its own size, with the heat and certificate of the lot it was cut
-from. The stock pieces themselves leave with the order (ship rows); each remnant lot is an `offcut` ledger row.
+"""Offcuts back into stock, scrap out of it: when a cut order ships, what each cut leaves above the product's minimum
+remnant size (the plan's `kept` offcuts) becomes a remnant lot of its own size, with the heat and certificate of the
+lot it was cut from, each an `offcut` ledger row; the rest of a piece that is not a part (the kerf, the trim, offcuts
+too small to keep) is a `scrap` ledger row of the lot it was cut from. The parts leave with the order (ship rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -23,6 +25,12 @@ from steelyard.quotes.lines import QuoteLine
 from steelyard.units import FORMS
 
 Key = tuple[int, Decimal, Decimal | None]  # (the lot cut from, the offcut's length, its width)
+
+
+@dataclass(frozen=True, slots=True)
+class Scrap:
+    quantity: Decimal  # in the stock unit; 0 for a product counted in pieces
+    reason: str
 
 
 def piece_sources(plan: CutPlan, whole: Sequence[tuple[int, Decimal]]) -> list[tuple[Layout, int]]:
@@ -47,6 +55,30 @@ def piece_sources(plan: CutPlan, whole: Sequence[tuple[int, Decimal]]) -> list[t
     return sources
 
 
+def _area_or_length(length_mm: Decimal, width_mm: Decimal | None, flat: bool) -> Decimal:
+    return length_mm * width_mm if flat and width_mm is not None else length_mm
+
+
+def scrap_by_lot(plan: CutPlan, whole: Sequence[tuple[int, Decimal]]) -> dict[int, Decimal]:
+    """What the pieces cut from each lot turn to scrap (pure), in mm, or mm2 for a sheet plan: each piece less its
+    parts and its kept offcuts, i.e. the kerf, the trim and the offcuts too small to keep. Continuous stock (a coil
+    sold by length) gives up only the kerf: the plan takes no more than it uses."""
+    found: dict[int, Decimal] = {}
+    for layout, lot_id in piece_sources(plan, whole):
+        if layout.stock.length_mm is None:
+            waste = layout.kerf_loss
+        else:
+            piece = _area_or_length(layout.stock.length_mm, layout.stock.width_mm, plan.flat)
+            parts = sum((_area_or_length(p.length_mm, p.width_mm, plan.flat) for p in layout.parts), Decimal(0))
+            kept = sum(
+                (_area_or_length(o.length_mm, o.width_mm, plan.flat) for o in layout.offcuts if o.kept), Decimal(0)
+            )
+            waste = piece - parts - kept
+        if waste > 0:
+            found[lot_id] = found.get(lot_id, Decimal(0)) + waste
+    return found
+
+
 def kept_offcuts(plan: CutPlan, whole: Sequence[tuple[int, Decimal]]) -> dict[Key, int]:
     """How many kept offcuts of each size each lot gives (pure)."""
     found: dict[Key, int] = {}
@@ -55,6 +87,40 @@ def kept_offcuts(plan: CutPlan, whole: Sequence[tuple[int, Decimal]]) -> dict[Ke
             if offcut.kept:
                 key = (lot_id, offcut.length_mm, offcut.width_mm)
                 found[key] = found.get(key, 0) + 1
+    return found
+
+
+def scrap_of_holds(conn: Connection, *, lines: Sequence[QuoteLine], allocations: Sequence[Any]) -> dict[int, Scrap]:
+    """Per hold of a cut line: the scrap its pieces make, in the stock unit, and the words of its ledger row. A
+    product counted in pieces has no quantity for part of a piece: its scrap row says how much, changing nothing."""
+    found: dict[int, Scrap] = {}
+    for line in lines:
+        if line.cut_plan is None:
+            continue
+        remnant_ids = {use.lot_id for use in line.remnants}
+        mine = [a for a in allocations if a.line_no == line.line]
+        whole = [(a.lot_id, a.quantity) for a in mine if a.lot_id not in remnant_ids]
+        waste = scrap_by_lot(line.cut_plan, whole)
+        stored = get_product(conn, line.sku) if waste else None
+        if stored is None:
+            continue
+        product = stored.product
+        flat = line.cut_plan.flat
+        convert = converter(physics_of(product))
+        for lot_id, size in sorted(waste.items()):
+            left = Decimal(0)
+            if product.stock_unit != "piece":
+                left = piece_stock(product.stock_unit, convert, size, Decimal(1) if flat else None)
+                left = left.quantize(Decimal(1).scaleb(-STOCK_SCALE), ROUND_DOWN)  # never more than was there
+            words = f"{size.normalize():f} mm2" if flat else f"{size.normalize():f} mm"
+            reason = f"scrap of the cuts of line {line.line} from lot {lot_id}: {words} of kerf, trim and short ends"
+            if product.stock_unit == "piece":
+                reason += " (stocked in pieces: no quantity of its own)"
+            for hold in (a for a in mine if a.lot_id == lot_id):
+                take = min(left, hold.quantity)
+                found[hold.id] = Scrap(take, reason)
+                left -= take
+                reason += " (continued)"
     return found
 
 

@@ -23,7 +23,7 @@ from steelyard.inventory.model import Kind, Requirements
 from steelyard.inventory.tables import holds, lots
 from steelyard.quotes.currencies import get_currencies
 from steelyard.quotes.lines import QuoteLine
-from steelyard.quotes.offcuts import return_offcuts
+from steelyard.quotes.offcuts import return_offcuts, scrap_of_holds
 from steelyard.quotes.reserve import line_needs
 from steelyard.quotes.service import get_quote_row, terms_home
 from steelyard.quotes.tables import orders, quotes
@@ -307,7 +307,9 @@ def _finish(
         .where(holds.c.order_id == order_id, holds.c.status == "ordered")
         .order_by(holds.c.product_id, holds.c.warehouse_id, holds.c.id)
     ).all()
+    scraps = scrap_of_holds(conn, lines=lines, allocations=allocations) if ship else {}
     for hold in allocations:
+        scrap = scraps.get(hold.id)
         give_back(
             conn,
             hold,
@@ -316,6 +318,8 @@ def _finish(
             actor=principal.name,
             reference=f"order:{order_id}",
             ship=ship,
+            scrap=scrap.quantity if scrap else Decimal(0),
+            scrap_reason=scrap.reason if scrap else None,
         )
     if ship:  # what the cuts leave above the minimum size goes back into stock as remnant lots
         return_offcuts(conn, order_id=order_id, lines=lines, allocations=allocations, actor=principal.name)

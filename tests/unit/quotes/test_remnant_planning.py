@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from steelyard.cutting import CutPlan, Layout, Offcut, StockPiece
+from steelyard.cutting import CutPlan, Layout, Offcut, PlacedPart, StockPiece
 from steelyard.inventory.model import LotStock, Requirements
 from steelyard.quotes.cutting import piece_stock
-from steelyard.quotes.offcuts import kept_offcuts, piece_sources
+from steelyard.quotes.offcuts import kept_offcuts, piece_sources, scrap_by_lot
 from steelyard.units.quantity import Quantity
 
 D = Decimal
@@ -59,3 +59,29 @@ def test_requirements_still_apply_to_remnants() -> None:
     assert Requirements(remnant=True, lot_id=1).accepts(_lot(1, "H")) and not Requirements(
         remnant=True, lot_id=1
     ).accepts(_lot(2, "H"))
+
+
+def test_scrap_is_each_piece_less_its_parts_and_kept_offcuts() -> None:
+    def part(length: str, width: str | None = None) -> PlacedPart:
+        return PlacedPart(0, D(length), None if width is None else D(width), D(0), None, False)
+
+    # 3000 mm bars, 3 mm kerf: 2 x 1000 mm parts, 994 kept (two kerfs: 6 mm of scrap a bar); a second layout with
+    # 2 x 1400 mm parts leaves 194 mm, too short to keep: 194 + 6 mm of scrap.
+    keep = Layout(2, StockPiece(D(3000)), (part("1000"), part("1000")), (Offcut(D(994), None, D(0), None, True),), D(6))
+    short = Layout(
+        1, StockPiece(D(3000)), (part("1400"), part("1400")), (Offcut(D(194), None, D(0), None, False),), D(6)
+    )
+    plan = CutPlan((keep, short), D(3), D(0), False, 0, D(4800), D(9000))
+    assert scrap_by_lot(plan, [(4, D(2)), (5, D(1))]) == {4: D(12), 5: D(200)}
+    # A sheet: 1000 x 2000 mm, one 1000 x 1000 part, a 1000 x 990 offcut kept: 10,000 mm2 of kerf and trim.
+    sheet = Layout(
+        1,
+        StockPiece(D(2000), D(1000)),
+        (part("1000", "1000"),),
+        (Offcut(D(990), D(1000), D(1003), D(0), True),),
+        D(3000),
+    )
+    assert scrap_by_lot(CutPlan((sheet,), D(3), D(0), True, 1, D(10**6), D(2 * 10**6)), [(7, D(1))]) == {7: D(10000)}
+    # Continuous stock (by the metre): only the kerf.
+    coil = Layout(1, StockPiece(None), (part("500"), part("700")), (), D(3))
+    assert scrap_by_lot(CutPlan((coil,), D(3), D(0), False, 1, D(1200), D(1203)), [(8, D(1))]) == {8: D(3)}
