@@ -6,7 +6,7 @@ too small to keep) is a `scrap` ledger row of the lot it was cut from. The parts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -90,22 +90,30 @@ def kept_offcuts(plan: CutPlan, whole: Sequence[tuple[int, Decimal]]) -> dict[Ke
     return found
 
 
-def scrap_of_holds(conn: Connection, *, lines: Sequence[QuoteLine], allocations: Sequence[Any]) -> dict[int, Scrap]:
-    """Per hold of a cut line: the scrap its pieces make, in the stock unit, and the words of its ledger row. A
-    product counted in pieces has no quantity for part of a piece: its scrap row says how much, changing nothing."""
-    found: dict[int, Scrap] = {}
+def cut_lines(
+    lines: Sequence[QuoteLine], allocations: Sequence[Any]
+) -> Iterator[tuple[QuoteLine, CutPlan, list[Any], list[tuple[int, Decimal]]]]:
+    """The order's cut lines, each with its plan, its allocations (holds) and its whole pieces as (lot id, quantity
+    shipped from it), its remnant lots left out (their layouts name them)."""
     for line in lines:
         if line.cut_plan is None:
             continue
         remnant_ids = {use.lot_id for use in line.remnants}
         mine = [a for a in allocations if a.line_no == line.line]
-        whole = [(a.lot_id, a.quantity) for a in mine if a.lot_id not in remnant_ids]
-        waste = scrap_by_lot(line.cut_plan, whole)
+        yield line, line.cut_plan, mine, [(a.lot_id, a.quantity) for a in mine if a.lot_id not in remnant_ids]
+
+
+def scrap_of_holds(conn: Connection, *, lines: Sequence[QuoteLine], allocations: Sequence[Any]) -> dict[int, Scrap]:
+    """Per hold of a cut line: the scrap its pieces make, in the stock unit, and the words of its ledger row. A
+    product counted in pieces has no quantity for part of a piece: its scrap row says how much, changing nothing."""
+    found: dict[int, Scrap] = {}
+    for line, plan, mine, whole in cut_lines(lines, allocations):
+        waste = scrap_by_lot(plan, whole)
         stored = get_product(conn, line.sku) if waste else None
         if stored is None:
             continue
         product = stored.product
-        flat = line.cut_plan.flat
+        flat = plan.flat
         convert = converter(physics_of(product))
         for lot_id, size in sorted(waste.items()):
             left = Decimal(0)
@@ -129,13 +137,8 @@ def return_offcuts(
 ) -> list[int]:
     """Book the kept offcuts of the order's cut lines as remnant lots; the new lots' ids."""
     created: list[int] = []
-    for line in lines:
-        if line.cut_plan is None:
-            continue
-        remnant_ids = {use.lot_id for use in line.remnants}
-        mine = [a for a in allocations if a.line_no == line.line]
-        whole = [(a.lot_id, a.quantity) for a in mine if a.lot_id not in remnant_ids]
-        offcuts = kept_offcuts(line.cut_plan, whole)
+    for line, plan, mine, whole in cut_lines(lines, allocations):
+        offcuts = kept_offcuts(plan, whole)
         if not offcuts:
             continue
         stored = get_product(conn, line.sku)
