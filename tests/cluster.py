@@ -72,8 +72,11 @@ def _require() -> None:
 
 
 def _remove_namespaces() -> None:
-    for ns, _, _ in NODES.values():
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)  # deleting it deletes its veth pair too
+    for key, (ns, _, _) in NODES.items():
+        # The host end first: deleting one end of a veth pair deletes both at once. Left to the namespace's deletion,
+        # the kernel removes the pair later, and a check right after teardown still found `syb0` (a CI run).
+        subprocess.run(["ip", "link", "del", f"sy{key}0"], capture_output=True)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 @contextmanager

@@ -172,8 +172,10 @@ def _workers(supervisor: int) -> set[int]:
     return found
 
 
-def _replaced(supervisor: int, killed: int, seconds: float = 20) -> set[int]:
-    """The worker set once the supervisor has started a new worker in place of the killed one."""
+def _replaced(supervisor: int, killed: int, seconds: float = 120) -> set[int]:
+    """The worker set once the supervisor has started a new worker in place of the killed one. Generous: uvicorn's
+    supervisor pings each worker in turn and waits up to STEELYARD_WORKER_HEALTHCHECK_SECONDS (60) for a busy one's
+    answer before it reaches the dead one, then the new worker starts (a CI run missed 20 s)."""
     deadline = time.monotonic() + seconds
     while True:
         workers = _workers(supervisor)
