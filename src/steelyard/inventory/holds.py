@@ -164,20 +164,7 @@ def give_back(
     ).rowcount
     if not ended:
         return False
-    change_level(
-        conn,
-        product_id=hold.product_id,
-        warehouse_id=hold.warehouse_id,
-        warehouse=hold.code,
-        lot_id=hold.lot_id,
-        sku=hold.sku,
-        kind=kind,
-        reserved=-(hold.quantity - scrap),
-        on_hand=-(hold.quantity - scrap) if ship else Decimal(0),
-        actor=actor,
-        reference=reference,
-    )
-    if ship and scrap_reason is not None:
+    def book(kind: Kind, quantity: Decimal, reason: str | None = None) -> None:
         change_level(
             conn,
             product_id=hold.product_id,
@@ -185,13 +172,17 @@ def give_back(
             warehouse=hold.code,
             lot_id=hold.lot_id,
             sku=hold.sku,
-            kind=Kind.SCRAP,
-            reserved=-scrap,
-            on_hand=-scrap,
+            kind=kind,
+            reserved=-quantity,
+            on_hand=-quantity if ship else Decimal(0),
             actor=actor,
             reference=reference,
-            reason=scrap_reason,
+            reason=reason,
         )
+
+    book(kind, hold.quantity - scrap)
+    if ship and scrap_reason is not None:
+        book(Kind.SCRAP, scrap, scrap_reason)
     return True
 
 
