@@ -15,6 +15,7 @@ DIR/<db>-<scenario>.txt gets the top frames by own and by total time. Needs py-s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--duration", type=int, default=5)
     p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--clients", type=int, default=1000, help="SSE streams (sse_fanout)")
     p.add_argument("--profile", type=Path, help="folder for the py-spy summaries")
     p.add_argument("--raw", type=Path, help="keep py-spy's raw stacks in this folder")
     p.add_argument("--no-baseline", action="store_true")
@@ -138,6 +140,43 @@ def main(argv: list[str] | None = None) -> int:
         )
         (args.profile / f"{kind}-{scenario.name}.txt").write_text(head + summarise(raw) + "\n")
 
+    def fan_out(server: servers.Server, scenario: Scenario, cat: Catalogue, tokens: dict[str, str]) -> None:
+        """The SSE fan-out the way `make bench` runs it (bench/sse_bench.py in harness mode); with --profile, a
+        second pass under py-spy."""
+        assert scenario.plugin is not None
+        cmd = [sys.executable, str(BENCH / scenario.plugin), "--base-url", server.base_url, "--clients",
+               str(args.clients), "--duration", str(args.duration), "--token", tokens["staff"], "--skus",
+               ",".join(str(x["sku"]) for x in cat.products[:20]), "--warehouse", cat.warehouses[0]]  # fmt: skip
+
+        def once() -> dict[str, float]:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120, cwd=BENCH)
+            lines = [line for line in out.stdout.splitlines() if line.strip()]
+            if out.returncode != 0 or not lines:
+                raise RuntimeError(f"{scenario.plugin} failed: {out.stderr[-2000:]}")
+            return dict(json.loads(lines[-1]))
+
+        res = once()
+        keys = ("received", "expected", "p50_ms", "p99_ms", "post_p50_ms", "spread_p50_ms", "spread_p99_ms")
+        print(f"{kind:10} {scenario.name:14} " + "  ".join(f"{k} {res.get(k)}" for k in keys)
+              + f"  load {_loadavg()}", flush=True)  # fmt: skip
+        if args.profile is None:
+            return
+        raw = (args.raw or work) / f"{kind}-{scenario.name}.raw"
+        spy = subprocess.Popen(
+            [venv_bin("py-spy"), "record", "--pid", str(server.proc.pid), "--subprocesses", "--format", "raw",
+             "--rate", "200", "--nonblocking", "--function", "--gil", "--duration", str(args.duration + 3), "-o",
+             str(raw)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        once()
+        spy.wait(timeout=60)
+        args.profile.mkdir(parents=True, exist_ok=True)
+        head = (
+            f"{kind} {scenario.name} (GET {scenario.path}, {args.clients} clients, a receipt every 0.1 s), "
+            f"{args.workers} workers, py-spy 200 Hz --gil (only the thread holding the GIL), idle threads left out\n"
+        )
+        (args.profile / f"{kind}-{scenario.name}.txt").write_text(head + summarise(raw) + "\n")
+
     assert BASELINE.calls is not None
     base_script = wrk.render_script(BASELINE.calls(Catalogue(0, (), (), ())), {})
     baseline: servers.Server | None = None
@@ -157,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         server = servers.start("steelyard", cmd, port=port, env=env, cwd=work)
         cat = build_catalogue(server.base_url, url, 0)
         for scenario in wanted:
+            if scenario.kind == "sse":
+                fan_out(server, scenario, cat, tokens)
+                continue
             assert scenario.calls is not None
             headers = {} if scenario.auth == "none" else {"Authorization": f"Bearer {tokens[scenario.auth]}"}
             drive(server, baseline, scenario, scenario.calls(cat), headers)

@@ -1,8 +1,9 @@
 """Fan-out inside one process (pure asyncio): subscribers, their bounded queues, and the recent-events ring.
 
-Everything here runs on the event loop thread, so it needs no locks. `publish` never waits: it appends a shared,
-pre-encoded frame to each matching subscriber's queue. A subscriber whose queue is full loses what is queued and is
-marked for a `resync` at the id of the event that did not fit; the others are not slowed at all.
+Everything here runs on the event loop thread, so it needs no locks. `publish` never waits: it appends the event
+(whose frame was encoded once, when the process read it) to each matching subscriber's queue. A subscriber whose
+queue is full loses what is queued and is marked for a `resync` at the id of the event that did not fit; the others
+are not slowed at all.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from steelyard.events.wire import Event
 class Subscriber:
     """One stream's filters and its bounded queue of events still to be written."""
 
-    __slots__ = ("closed", "limit", "overflow_at", "queue", "skus", "types", "wakeup")
+    __slots__ = ("beat_due", "closed", "limit", "overflow_at", "queue", "quiet", "skus", "types", "wakeup")
 
     def __init__(self, *, skus: frozenset[str], types: frozenset[str], limit: int) -> None:
         self.skus = skus
@@ -27,6 +28,8 @@ class Subscriber:
         self.overflow_at: int | None = None
         self.closed = False
         self.wakeup = asyncio.Event()
+        self.quiet = False  # nothing written since the hub's last beat
+        self.beat_due = False  # a whole beat period passed with nothing written: send a heartbeat
 
     def offer(self, event: Event) -> None:
         if self.types and event.type not in self.types:
@@ -45,6 +48,19 @@ class Subscriber:
         self.queue.clear()
         self.wakeup.clear()
         return overflow, events
+
+    def wrote(self) -> None:
+        """The stream sent something: no heartbeat is due until a whole period passes without one."""
+        self.quiet = False
+        self.beat_due = False
+
+    def beat(self) -> None:
+        """The hub's periodic tick: quiet since the last tick means quiet for a whole period, so wake for a
+        heartbeat. One tick for all the process's streams costs less than a timer per stream and per wait."""
+        if self.quiet:
+            self.beat_due = True
+            self.wakeup.set()
+        self.quiet = True
 
     def close(self) -> None:
         self.closed = True
@@ -116,6 +132,13 @@ class Hub:
         if after < self.ring_floor:
             return None
         return [e for e in self.ring if after < e.id <= upto]
+
+    def beat(self) -> None:
+        """Tick every subscriber (see `Subscriber.beat`): called every heartbeat period by the bus."""
+        for sub in self._everyone:
+            sub.beat()
+        for sub in {s for group in self._by_sku.values() for s in group}:
+            sub.beat()
 
     def close_all(self) -> None:
         for sub in list(self._everyone):

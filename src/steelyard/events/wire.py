@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -80,10 +80,15 @@ class Event:
     sku: str
     data: str
     created_at: datetime
+    _frame: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Encoded once, when the process reads the event: each of its streams that sends it sends these bytes.
+        object.__setattr__(self, "_frame", f"id: {self.id}\nevent: {self.type}\ndata: {self.data}\n\n".encode())
 
     def frame(self) -> bytes:
         """The Server-Sent Events frame: `id`, `event` and the payload as one `data` line."""
-        return f"id: {self.id}\nevent: {self.type}\ndata: {self.data}\n\n".encode()
+        return self._frame
 
     def envelope(self) -> bytes:
         """The webhook body: `{"id", "type", "created_at", "data"}` with the payload as sent on the stream."""

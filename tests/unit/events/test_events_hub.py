@@ -70,3 +70,27 @@ def test_unsubscribe_and_close() -> None:
     hub.close_all()
     assert b.closed and b.wakeup.is_set()
     assert hub.subscribers == 1
+
+
+def test_a_heartbeat_is_due_only_after_a_whole_quiet_period() -> None:
+    """One tick of the hub per period: a stream that wrote nothing between two ticks is woken for a heartbeat;
+    one that wrote (an event or a heartbeat) since the last tick is left alone, filtered streams included."""
+    hub = Hub(0)
+    idle, busy, by_sku = hub.subscribe(), hub.subscribe(), hub.subscribe(skus=["A", "B"])
+    hub.beat()  # the first tick starts the period: nobody has been quiet for a whole one yet
+    assert not any(s.beat_due or s.wakeup.is_set() for s in (idle, busy, by_sku))
+    busy.wrote()
+    hub.beat()
+    assert idle.beat_due and idle.wakeup.is_set() and by_sku.beat_due
+    assert not busy.beat_due and not busy.wakeup.is_set()
+    idle.take()
+    idle.wrote()  # the heartbeat went out: the next one is a whole period away again
+    hub.beat()
+    assert not idle.beat_due and busy.beat_due
+
+
+def test_an_event_frame_is_encoded_once_and_shared() -> None:
+    event = ev(7, "A")
+    assert event.frame() == b"id: 7\nevent: stock.changed\ndata: {}\n\n"
+    assert event.frame() is event.frame()
+    assert event == ev(7, "A")  # the cached bytes take no part in equality
