@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         assert scenario.plugin is not None
         cmd = [sys.executable, str(BENCH / scenario.plugin), "--base-url", server.base_url, "--clients",
                str(args.clients), "--duration", str(args.duration), "--token", tokens["staff"], "--skus",
-               ",".join(str(x["sku"]) for x in cat.products[:20]), "--warehouse", cat.warehouses[0]]  # fmt: skip
+               ",".join(str(x["sku"]) for x in cat.products[:20]), "--warehouse", cat.warehouses[0],
+               "--database-url", url]  # fmt: skip
 
         def once() -> dict[str, float]:
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120, cwd=BENCH)
@@ -156,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
             return dict(json.loads(lines[-1]))
 
         res = once()
-        keys = ("received", "expected", "p50_ms", "p99_ms", "post_p50_ms", "spread_p50_ms", "spread_p99_ms")
+        keys = ("received", "expected", "p50_ms", "p99_ms", "commit_p50_ms", "commit_p99_ms", "post_p50_ms",
+                "spread_p50_ms", "spread_p99_ms")  # fmt: skip
         print(f"{kind:10} {scenario.name:14} " + "  ".join(f"{k} {res.get(k)}" for k in keys)
               + f"  load {_loadavg()}", flush=True)  # fmt: skip
         if args.profile is None:

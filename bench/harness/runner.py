@@ -413,7 +413,7 @@ class Runner:
                 if scenario.kind == "http":
                     row = self.run_http(scenario, server, catalogue, db.tokens, db.kind, db.size, workers)
                 else:
-                    row = self.run_sse(scenario, server, catalogue, db.tokens, db.kind, db.size, workers)
+                    row = self.run_sse(scenario, server, catalogue, db.tokens, db.kind, db.size, workers, url)
                 self.rows.append(row)
                 if not server.alive():
                     self.setup_failures.append(f"{name} died during {scenario.name}: {server.log_tail()}")
@@ -555,6 +555,7 @@ class Runner:
         db: str,
         size: int,
         workers: int,
+        url: str = "",
     ) -> Row:
         """Runs the events engineer's `bench/<plugin>` (interface in bench/README.md) as a separate process."""
         row = self.row(scenario, "sse", db, size, workers)
@@ -599,6 +600,7 @@ class Runner:
             ",".join(str(x["sku"]) for x in cat.products[:20]),
             "--warehouse",
             cat.warehouses[0] if cat.warehouses else "",
+            *(["--database-url", url] if url else []),
         ]
         try:
             with servers.RssSampler(server.proc.pid) as rss:
@@ -620,15 +622,23 @@ class Runner:
         if data.get("available") is False:
             row.update(status="unavailable", note=str(data.get("reason", "")))
             return row
+        # Judged on commit -> receipt, as issue 16 states the goal, when the plugin could time it; the figures from
+        # the POST's start (its own round trip included) stay in the row's `sse` and in the note.
+        timed_from_commit = data.get("commit_p99_ms") is not None
         row.update(
             rps=data.get("events_per_s"),
-            p50_ms=data.get("p50_ms"),
-            p99_ms=data.get("p99_ms"),
+            p50_ms=data.get("commit_p50_ms") if timed_from_commit else data.get("p50_ms"),
+            p99_ms=data.get("commit_p99_ms") if timed_from_commit else data.get("p99_ms"),
             rss_worker_mb=rss.peak.worker_mb,
             rss_total_mb=rss.peak.total_mb,
             sse=data,
             note=f"{data.get('clients', p.sse_clients)} clients, {data.get('received', '?')}/"
-            f"{data.get('expected', '?')} events received; req/s = events delivered per second",
+            f"{data.get('expected', '?')} events received; req/s = events delivered per second; "
+            + (
+                f"p50/p99 from the event's commit; from the POST's start {data.get('p50_ms')} / {data.get('p99_ms')} ms"
+                if timed_from_commit
+                else "p50/p99 from the POST's start"
+            ),
         )
         self.log(f"{label}: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms")
         return row
