@@ -60,6 +60,12 @@ def _patterns(sizes: list[int], counts: list[int], capacity: int, slack: int, de
     return [] if overflow else found
 
 
+WALL_CLOCK_FACTOR: float | None = 4.0
+"""CP-SAT's wall-clock cap, as a multiple of its budget: a backstop for a pathologically slow run in a server. The
+tests set None (tests/unit/cutting/conftest.py): on a starved machine the cap, not the budget, could end a search,
+and the same job would then get another plan; the deterministic-time budget alone gives the same plan every run."""
+
+
 def solve(
     sizes: list[int], counts: list[int], capacity: int, bars: int, *, listed_by: float, solved_by: float
 ) -> tuple[list[list[int]] | None, bool]:
@@ -95,7 +101,8 @@ def solve(
     # x86-64 (0.49 for 0.50 s measured on a triplet job): the same budget as the rest of the planner, so a busy
     # machine delays a plan but does not change it. The wall-clock limit only stops a pathologically slow run.
     solver.parameters.max_deterministic_time = left
-    solver.parameters.max_time_in_seconds = 4 * left + 0.1
+    if WALL_CLOCK_FACTOR is not None:
+        solver.parameters.max_time_in_seconds = WALL_CLOCK_FACTOR * left + 0.1
     solver.parameters.num_workers = 1  # one core: a quote shares the machine; and the same job, the same plan
     # The full LP relaxation at every node: a pattern model's relaxation is tight (Gilmore-Gomory), and it led the
     # search to the triplets' exact plans several times faster than the default (figures in docs/cutting.md).
