@@ -6,6 +6,7 @@ deliver within the receive timeout.
 
 from __future__ import annotations
 
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,22 +34,35 @@ def channel() -> str:
     return f"steelyard_test_{uuid.uuid4().hex[:12]}"
 
 
-def subscribers_on_every_process(server: Server, processes: int, query: str = "") -> list[SseClient]:
-    """Open streams, in bursts, until they span `processes` distinct server processes (the kernel hands each
-    connection to whichever worker accepts first, and a busy worker leaves it to the other)."""
-    clients: list[SseClient] = []
-    pids: set[int] = set()
+def subscribers_on_every_process(
+    server: Server, processes: int, query: str = "", *, timeout: float = 120.0, per_process: int = 16
+) -> list[SseClient]:
+    """Open streams, in bursts, until they span `processes` distinct server processes.
+
+    The kernel hands each connection to whichever worker accepts first, and the server counts as ready once one
+    worker answers: the other may still be starting (two workers took 45 s at a load average of 16), and until it
+    is, every stream lands on the first. So this keeps trying until `timeout`, not for a fixed number of bursts
+    (a fixed 240 streams once all landed on one process while the other was still importing). Streams beyond
+    `per_process` on a process already covered are closed at once, so the wait holds no more sockets."""
+    kept: dict[int, list[SseClient]] = {}
+    deadline = time.monotonic() + timeout
     with ThreadPoolExecutor(max_workers=16) as pool:
-        for _ in range(15):
-            burst = list(pool.map(lambda _: SseClient(server.base, query), range(16)))
-            for client in burst:
-                pids.add(client.ready()["data"]["process"])
-            clients += burst
-            if len(pids) == processes:
-                return clients
-    for client in clients:
-        client.close()
-    raise AssertionError(f"{len(clients)} streams all landed on processes {pids}")
+        while True:
+            for client in pool.map(lambda _: SseClient(server.base, query), range(16)):
+                mine = kept.setdefault(client.ready()["data"]["process"], [])
+                if len(mine) < per_process:
+                    mine.append(client)
+                else:
+                    client.close()
+            if len(kept) == processes:
+                return [c for group in kept.values() for c in group]
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    for group in kept.values():
+        for client in group:
+            client.close()
+    raise AssertionError(f"after {timeout:.0f} s every stream still landed on processes {set(kept)}")
 
 
 def changes_reach_everyone(writer: Server, clients: list[SseClient], headers: dict[str, str]) -> None:
