@@ -87,7 +87,11 @@ class Hub:
 
     @property
     def subscribers(self) -> int:
-        return len(self._everyone) + len(set().union(*self._by_sku.values()))
+        return len(self._every_subscriber())
+
+    def _every_subscriber(self) -> set[Subscriber]:
+        """Each subscriber once: the unfiltered ones and those filtered by SKU (listed under each of their SKUs)."""
+        return self._everyone | {sub for group in self._by_sku.values() for sub in group}
 
     def subscribe(self, *, skus: Iterable[str] = (), types: Iterable[str] = (), limit: int = 1000) -> Subscriber:
         sub = Subscriber(skus=frozenset(skus), types=frozenset(types), limit=limit)
@@ -135,14 +139,9 @@ class Hub:
 
     def beat(self) -> None:
         """Tick every subscriber (see `Subscriber.beat`): called every heartbeat period by the bus."""
-        for sub in self._everyone:
-            sub.beat()
-        for sub in {s for group in self._by_sku.values() for s in group}:
+        for sub in self._every_subscriber():
             sub.beat()
 
     def close_all(self) -> None:
-        for sub in list(self._everyone):
+        for sub in self._every_subscriber():
             sub.close()
-        for group in list(self._by_sku.values()):
-            for sub in list(group):
-                sub.close()
