@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser fuzz lint format bench bench-quick bench-compare bench-cutting bench-import bench-wrk clean
+.PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser fuzz fuzz-properties lint format bench bench-quick bench-compare bench-cutting bench-import bench-wrk clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ FUZZ_MINUTES ?= 10
 
 fuzz: install ## schemathesis, every check and phase, random, $(FUZZ_MINUTES) min on a demo SQLite server (FUZZ_DB=url for another database); not part of `make test`
 	$(BIN)/python tests/fuzzing.py --minutes $(FUZZ_MINUTES) $(if $(FUZZ_DB),--database-url $(FUZZ_DB))
+
+fuzz-properties: install ## the unit suite's property tests (hypothesis) with fresh random examples (1,000 a test unless it sets its own number); `make test` draws the same fixed ones every run
+	$(BIN)/pytest tests/unit $(PYTEST_FLAGS) --hypothesis-profile=explore
 
 lint: install ## ruff, mypy and the import contract (lint-imports: pyproject.toml [tool.importlinter])
 	$(BIN)/ruff check src tests bench

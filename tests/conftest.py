@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from steelyard.db import is_sqlite, make_engine, normalise_url
@@ -17,6 +18,18 @@ from steelyard.schema import UNMANAGED, metadata
 # Every server and app the tests start shares one session secret, as production processes must (a PostgreSQL URL or
 # several workers refuse to start without it); test_security_pages.py checks that refusal with it unset.
 os.environ.setdefault("STEELYARD_SESSION_SECRET", "tests-session-secret-0123456789abcdef")
+
+# Hypothesis, like schemathesis (tests/fuzzing.py), runs two ways. `gate`, the default and what `make test` and CI
+# use: derandomized (each property test draws the same examples on every run and every machine), no example database
+# (nothing a previous run left behind changes the next), and no clock (no per-example deadline, no too-slow health
+# check), so a loaded machine makes a run slower but never makes it fail. `explore` (`make fuzz-properties`, which
+# passes pytest's --hypothesis-profile=explore): fresh random examples, 1,000 a test where it sets no number of its own
+# (100 in `gate`), failures kept in .hypothesis/ and tried first on the next explore run.
+settings.register_profile(
+    "gate", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("explore", max_examples=1000, deadline=None, print_blob=True)
+settings.load_profile("gate")
 
 
 def _test_db() -> str:
