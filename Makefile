@@ -11,7 +11,7 @@ PYTEST_FLAGS ?= -q
 .PHONY: help install run migrate seed wheel-check test test-unit test-sqlite test-postgres test-browser fuzz fuzz-properties lint format bench bench-quick bench-compare bench-cutting bench-import bench-wrk clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
