@@ -162,14 +162,20 @@ def test_the_previous_months_average_and_a_missing_value(
     client: TestClient, market: None, staff: dict[str, str]
 ) -> None:
     last_month_end = TODAY.replace(day=1) - timedelta(days=1)
-    rule = {"surcharges": [{"index": "LME-CU", "share": "0.58", "reference": "0", "basis": "period_average"}]}
+    # An index of its own, with no values yet: the fixture's LME-CU value is dated yesterday, which on the first day
+    # of a month is in the previous month, so "no value last month" could not be asked of LME-CU on that day.
+    daily = {"unit": "t", "currency": "USD", "period": "day"}
+    assert client.put(f"{IX}/LME-CU-CASH", json=daily, headers=staff).status_code == 201
+    rule = {"surcharges": [{"index": "LME-CU-CASH", "share": "0.58", "reference": "0", "basis": "period_average"}]}
     assert client.put(f"{R}/product/{BRASS}", json=rule, headers=staff).status_code == 201
     missing = client.post(E, json={"lines": [line(BRASS, "100")]})
     assert missing.status_code == 409 and missing.headers["content-type"] == "application/problem+json"
-    assert "LME-CU" in missing.json()["detail"] and "POST /api/v1/indices/LME-CU/values" in missing.json()["detail"]
+    detail = missing.json()["detail"]
+    assert "LME-CU-CASH" in detail and "POST /api/v1/indices/LME-CU-CASH/values" in detail
     for day, value in ((3, "9612"), (4, "9828"), (5, "9720")):
         when = last_month_end.replace(day=day).isoformat()
-        assert client.post(f"{IX}/LME-CU/values", json={"date": when, "value": value}, headers=staff).is_success
+        posted = client.post(f"{IX}/LME-CU-CASH/values", json={"date": when, "value": value}, headers=staff)
+        assert posted.is_success
     (cu,) = client.post(E, json={"lines": [line(BRASS, "100")]}).json()["lines"][0]["surcharges"]
     # (9612 + 9828 + 9720) / 3 = 9720 -> 522.00, as on the order date; the product's own rule wins over its grade's
     assert (cu["basis"], cu["value"], cu["count"], cu["amount"]) == ("period_average", "9720", 3, "522.00")
