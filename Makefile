@@ -72,9 +72,12 @@ ifeq ($(WRK),)
 endif
 
 bench: install bench-wrk ## full benchmark (~20 min on a quiet machine): requests and SSE at 1k/10k/100k products on SQLite and PostgreSQL, the cutting planner, the 100k import; writes docs/benchmarks.md
-	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py full
-	$(BIN)/python bench/run.py cutting --write
-	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL) --write
+	@# All three parts run even when one misses a goal or fails (each writes its own section); then the target fails.
+	@status=0; \
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py full || status=1; \
+	$(BIN)/python bench/run.py cutting --write || status=1; \
+	$(BIN)/python bench/import_bench.py --pg-url $(BENCH_PG_URL) --write || status=1; \
+	exit $$status
 
 bench-cutting: install ## the cutting planner alone (~1.5 min): BPPLIB optima, sheet bounds, plan times; writes docs/benchmarks.md
 	$(BIN)/python bench/run.py cutting --write

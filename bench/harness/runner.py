@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from harness import report, servers, wrk
-from harness.scenarios import BASELINE, SCENARIOS, Catalogue, Scenario, build_catalogue
+from harness.scenarios import BASELINE, FLOORS, SCENARIOS, Catalogue, Scenario, build_catalogue, floor_catalogue
 from steelyard.db import make_engine, normalise_url
 from steelyard.migrate import migrate
 
@@ -226,7 +226,10 @@ class Runner:
         print(f"[{time.perf_counter() - self.started:6.1f} s] {message}", file=sys.stderr, flush=True)
 
     def wanted(self, scenario: Scenario) -> bool:
-        return not self.plan.only or scenario.name in self.plan.only
+        return self.wanted_name(scenario.name)
+
+    def wanted_name(self, name: str) -> bool:
+        return not self.plan.only or name in self.plan.only
 
     @staticmethod
     def row(scenario: Scenario | str, kind: str, db: str, products: int, workers: int, title: str = "") -> Row:
@@ -327,10 +330,10 @@ class Runner:
             "warning",
         ]
 
-    def baseline_cmd(self, port: int, workers: int) -> list[str]:
+    def baseline_cmd(self, port: int, workers: int, app: str = "baseline_app") -> list[str]:
         return [
             venv_bin("uvicorn"),
-            "baseline_app:create_app",
+            f"{app}:create_app",
             "--factory",
             "--app-dir",
             str(BENCH),
@@ -371,6 +374,28 @@ class Runner:
             self.rows.append(self.cold_start_row("baseline_cold_start", "none", 0, workers, server))
             empty = Catalogue(size=0, products=(), warehouses=(), hot=())
             self.rows.append(self.run_http(BASELINE, server, empty, {}, "none", 0, workers))
+        finally:
+            server.stop()
+
+    def run_floors(self, workers: int) -> None:
+        """The floor app (bench/floor_app.py): the routes of the goals' scenarios with their real signatures and
+        no work, served as the baseline is. Only the scenarios this run measures."""
+        wanted = [floor for name, floor in FLOORS.items() if self.wanted_name(name)]
+        if not wanted:
+            return
+        port = servers.free_port()
+        name = f"floor-{workers}w"
+        try:
+            server = servers.start(
+                name, self.baseline_cmd(port, workers, "floor_app"), port=port, env=dict(os.environ), cwd=self.workdir
+            )
+        except RuntimeError as exc:
+            self.setup_failures.append(f"floor with {workers} workers: {exc}")
+            return
+        try:
+            catalogue = floor_catalogue()
+            for floor in wanted:
+                self.rows.append(self.run_http(floor, server, catalogue, {}, "none", 0, workers))
         finally:
             server.stop()
 
@@ -652,6 +677,7 @@ class Runner:
         self.log(f"{p.mode} run: {p.matrix()}")
         for workers in p.workers:
             self.run_baseline(workers)
+            self.run_floors(workers)
         for kind, size, worker_counts, largest in p.databases():
             try:
                 db = self.prepare_sqlite(size) if kind == "sqlite" else self.prepare_pg(size)

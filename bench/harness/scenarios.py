@@ -16,6 +16,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
@@ -212,6 +213,28 @@ def baseline_calls(_: Catalogue) -> list[Call]:
 BASELINE = Scenario(
     "baseline", "Baseline: bare FastAPI GET, small JSON", path="/baseline", calls=baseline_calls, needs_seed=False
 )
+
+FLOOR_DATA = Path(__file__).resolve().parents[1] / "data" / "floor"
+
+
+def floor_catalogue() -> Catalogue:
+    """The products the floor's requests name: the hits of the captured search page (bench/floor_capture.py). The
+    floor answers the same whatever they name; they only give its requests the real requests' shape and size."""
+    page = json.loads((FLOOR_DATA / "search.json").read_text(encoding="utf-8"))
+    products = tuple({"form": "plate", "grade": "S355JR", **hit} for hit in page["hits"])
+    return Catalogue(size=0, products=products, warehouses=("DUI",), hot=())
+
+
+FLOORS: dict[str, Scenario] = {
+    # Steelyard's scenario -> the same requests sent to bench/floor_app.py: the route's signature, no work.
+    "estimate": Scenario(
+        "estimate_floor", "Floor: the estimate route, no work", method="POST", path="/api/v1/estimates", calls=estimates
+    ),
+    "quote_1": Scenario(
+        "quote_1_floor", "Floor: the quote route, no work", method="POST", path="/api/v1/quotes", calls=quotes(1)
+    ),
+    "search": Scenario("search_floor", "Floor: the search route, no work", path="/api/v1/search", calls=search_mix),
+}
 
 SCENARIOS: list[Scenario] = [
     Scenario("product_read", "Product read", path="/api/v1/products/{sku}", calls=product_reads),

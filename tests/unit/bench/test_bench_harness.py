@@ -120,6 +120,40 @@ def test_targets_say_met_missed_by_how_much_or_not_measured() -> None:
     assert verdicts["RSS < 300 MB per worker"] == "missed by 30 MB (10%)"
 
 
+def test_a_goal_above_the_floor_says_no_implementation_on_this_stack_reaches_it() -> None:
+    rows = [
+        _row("baseline", "none", 0, 2, rps=6000.0, p99_ms=40.0),
+        _row("baseline", "none", 0, 1, rps=3000.0, p99_ms=20.0),
+        _row("estimate_floor", "none", 0, 2, rps=2400.0, p99_ms=60.0),  # the route with no work: 40 %
+        _row("estimate_floor", "none", 0, 1, rps=2900.0, p99_ms=5.0),  # another worker count: not used
+        _row("quote_1_floor", "none", 0, 2, rps=3000.0, p99_ms=50.0),  # 50 %: over quote_1's 20 % goal
+        _row("search_floor", "none", 0, 2, rps=3000.0, p99_ms=30.0),
+        _row("estimate", rps=600.0, p99_ms=200.0),
+        _row("quote_1", rps=600.0, p99_ms=200.0),
+        _row("search", rps=600.0, p99_ms=200.0),
+    ]
+    verdicts = {t.name: t for t in report.targets(rows)[1]}
+    estimate = verdicts["estimate req/s ≥ 50% of the baseline's"]
+    assert estimate.measured == "600 req/s = 10% of 6,000; floor 2,400 req/s = 40%"
+    assert estimate.verdict == (
+        "missed: needs 5.0x the req/s; above the floor (40%): no implementation on this stack reaches it"
+    )
+    assert verdicts["estimate p99 ≤ 3x the baseline's"].measured == "200.0 ms = 5.0x 40.0; floor 60.0 ms = 1.5x"
+    # the floor is above quote_1's goal: the goal is within reach, the verdict says only by how much it is missed
+    assert verdicts["quote_1 req/s ≥ 20% of the baseline's"].verdict == "missed: needs 2.0x the req/s"
+    search_p99 = verdicts["search p99 < 25 ms"]
+    assert search_p99.measured == "200.0 ms; floor 30.0 ms; baseline 40.0 ms"
+    assert search_p99.verdict == (
+        "missed: 8.0x the limit; the floor's own p99 is over the limit: no implementation on this stack meets it"
+    )
+    rows[5]["p99_ms"] = 20.0  # a floor under the limit: the baseline's p99 still is not
+    assert verdicts["search p99 < 25 ms"].verdict.startswith("missed: 8.0x the limit;")
+    found = {t.name: t for t in report.targets(rows)[1]}["search p99 < 25 ms"]
+    assert found.verdict.endswith("the baseline's own p99 is over the limit: no implementation on this stack meets it")
+    rows[0]["p99_ms"] = 10.0
+    assert {t.name: t for t in report.targets(rows)[1]}["search p99 < 25 ms"].verdict == "missed: 8.0x the limit"
+
+
 def test_the_hot_reservation_is_judged_on_postgresql_with_what_was_oversold() -> None:
     rows = [
         _row("baseline", "none", 0, 2, rps=6000.0, p99_ms=10.0),
