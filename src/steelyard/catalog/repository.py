@@ -15,6 +15,7 @@ from steelyard.catalog.model import Level as Level  # re-exported: callers read 
 from steelyard.catalog.model import Price, PriceTier, Product
 from steelyard.catalog.tables import products, stock_levels, warehouses
 from steelyard.cutting.settings import settings_for
+from steelyard.db import InLists
 from steelyard.units.quantity import Quantity
 
 
@@ -126,18 +127,21 @@ def sku_exists(conn: Connection, sku: str) -> bool:
 # compiled cache. Values go in as bind parameters.
 _PRODUCT_BY_SKU = select(products).where(products.c.sku == bindparam("sku"))
 _PRODUCT_BY_SKU_FOR_UPDATE = _PRODUCT_BY_SKU.with_for_update()
-_PRODUCTS_BY_SKUS = select(products).where(products.c.sku.in_(bindparam("skus", expanding=True)))
-_LEVELS_FOR_MANY = (
-    select(
-        stock_levels.c.product_id,
-        warehouses.c.id,
-        warehouses.c.code,
-        stock_levels.c.on_hand,
-        stock_levels.c.reserved,
-    )
-    .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
-    .where(stock_levels.c.product_id.in_(bindparam("product_ids", expanding=True)))
-    .order_by(warehouses.c.code)
+_PRODUCTS_BY_SKUS = InLists(lambda skus: select(products).where(products.c.sku.in_(skus)), skus=products.c.sku)
+_LEVELS_FOR_MANY = InLists(
+    lambda product_ids: (
+        select(
+            stock_levels.c.product_id,
+            warehouses.c.id,
+            warehouses.c.code,
+            stock_levels.c.on_hand,
+            stock_levels.c.reserved,
+        )
+        .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
+        .where(stock_levels.c.product_id.in_(product_ids))
+        .order_by(warehouses.c.code)
+    ),
+    product_ids=stock_levels.c.product_id,
 )
 
 
@@ -149,13 +153,13 @@ def get_product(conn: Connection, sku: str, *, for_update: bool = False) -> Stor
 
 def get_products(conn: Connection, skus: list[str]) -> dict[str, StoredProduct]:
     """Several products by SKU in one statement (those that exist)."""
-    return {row.sku: _stored(row) for row in conn.execute(_PRODUCTS_BY_SKUS, {"skus": skus})}
+    return {row.sku: _stored(row) for row in conn.execute(*_PRODUCTS_BY_SKUS(skus=skus))}
 
 
 def levels_for_many(conn: Connection, product_ids: list[int]) -> dict[int, list[Level]]:
     """Stock of several products, per warehouse that holds any, ordered by warehouse code."""
     found: dict[int, list[Level]] = {pid: [] for pid in product_ids}
-    for r in conn.execute(_LEVELS_FOR_MANY, {"product_ids": product_ids}):
+    for r in conn.execute(*_LEVELS_FOR_MANY(product_ids=product_ids)):
         found[r.product_id].append(Level(r.id, r.code, r.on_hand, r.reserved))
     return found
 

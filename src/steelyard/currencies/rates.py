@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from steelyard.currencies.tables import currencies
+from steelyard.db import InLists
 from steelyard.errors import FieldProblem, InvalidInput
 
 BASE_CURRENCY = "EUR"
@@ -24,11 +25,11 @@ def _currency(row: object) -> Currency:
     return Currency(code=row.code, rate=row.rate, minor_units=row.minor_units)  # type: ignore[attr-defined]
 
 
-_BY_CODES = select(currencies).where(currencies.c.code.in_(bindparam("codes", expanding=True)))  # built once
+_BY_CODES = InLists(lambda codes: select(currencies).where(currencies.c.code.in_(codes)), codes=currencies.c.code)
 
 
 def get_currencies(conn: Connection, codes: set[str]) -> dict[str, Currency]:
-    rows = conn.execute(_BY_CODES, {"codes": sorted(codes)})
+    rows = conn.execute(*_BY_CODES(codes=sorted(codes)))
     return {row.code: _currency(row) for row in rows}
 
 

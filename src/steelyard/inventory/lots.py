@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select
 
 from steelyard.catalog.tables import products, warehouses
+from steelyard.db import InLists
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.inventory.model import Level, LotStock
 from steelyard.inventory.tables import lots
@@ -148,19 +149,22 @@ def available_remnants(conn: Connection, product_ids: list[int]) -> dict[int, li
     return found
 
 
-_REMNANT_AVAILABLE = (
-    select(
-        lots.c.product_id,
-        lots.c.warehouse_id,
-        func.sum(lots.c.on_hand).label("on_hand"),
-        func.sum(lots.c.reserved).label("reserved"),
-    )
-    .where(
-        lots.c.product_id.in_(bindparam("product_ids", expanding=True)),
-        lots.c.remnant.is_(True),
-        lots.c.on_hand > lots.c.reserved,
-    )
-    .group_by(lots.c.product_id, lots.c.warehouse_id)
+_REMNANT_AVAILABLE = InLists(
+    lambda product_ids: (
+        select(
+            lots.c.product_id,
+            lots.c.warehouse_id,
+            func.sum(lots.c.on_hand).label("on_hand"),
+            func.sum(lots.c.reserved).label("reserved"),
+        )
+        .where(
+            lots.c.product_id.in_(product_ids),
+            lots.c.remnant.is_(True),
+            lots.c.on_hand > lots.c.reserved,
+        )
+        .group_by(lots.c.product_id, lots.c.warehouse_id)
+    ),
+    product_ids=lots.c.product_id,
 )
 
 
@@ -172,7 +176,7 @@ def without_remnants(conn: Connection, levels: dict[int, list[Level]]) -> dict[i
         return levels
     remnants = {
         (r.product_id, r.warehouse_id): r.on_hand - r.reserved
-        for r in conn.execute(_REMNANT_AVAILABLE, {"product_ids": product_ids})
+        for r in conn.execute(*_REMNANT_AVAILABLE(product_ids=product_ids))
     }
     if not remnants:
         return levels

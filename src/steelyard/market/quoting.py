@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from steelyard.catalog.repository import StoredProduct
 from steelyard.currencies.rates import Currency, fx_rate, require_currencies
+from steelyard.db import InLists
 from steelyard.errors import Conflict
 from steelyard.market.model import MarketIndex, average, previous_month, value_on
 from steelyard.market.rulebook import PriceRule
@@ -34,11 +35,13 @@ class PriceUnavailable(Conflict):
     slug = "price-unavailable"
 
 
-_INDICES = select(market_indices).where(market_indices.c.name.in_(bindparam("names", expanding=True)))  # built once
+_INDICES = InLists(
+    lambda names: select(market_indices).where(market_indices.c.name.in_(names)), names=market_indices.c.name
+)
 
 
 def _indices(conn: Connection, names: Iterable[str]) -> dict[str, MarketIndex]:
-    rows = conn.execute(_INDICES, {"names": sorted(set(names))})
+    rows = conn.execute(*_INDICES(names=sorted(set(names))))
     return {
         r.name: MarketIndex(name=r.name, unit=r.unit, currency=r.currency, period=r.period, description=r.description)
         for r in rows

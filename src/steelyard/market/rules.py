@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, delete, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, delete, insert, or_, select, tuple_, update
 from sqlalchemy import func as sql
 
 from steelyard.catalog.model import Product
 from steelyard.catalog.repository import get_product
 from steelyard.currencies.rates import require_currencies
+from steelyard.db import InLists
 from steelyard.errors import FieldProblem, InvalidInput, NotFound
 from steelyard.market.announce import announce_products
 from steelyard.market.model import MAX_VALUE, mass_unit
@@ -139,12 +140,17 @@ def list_rules(conn: Connection, *, after: tuple[str, str] | None, limit: int) -
     return [rule_from_row(r) for r in conn.execute(query)]
 
 
-_RULES_FOR = select(price_rules).where(  # built once: only the SKUs, grades and families change between calls
-    or_(
-        (price_rules.c.scope == "product") & price_rules.c.key.in_(bindparam("skus", expanding=True)),
-        (price_rules.c.scope == "grade") & price_rules.c.key.in_(bindparam("grades", expanding=True)),
-        (price_rules.c.scope == "family") & price_rules.c.key.in_(bindparam("families", expanding=True)),
-    )
+_RULES_FOR = InLists(  # built once for each length of the lists: only the SKUs, grades and families change
+    lambda skus, grades, families: select(price_rules).where(
+        or_(
+            (price_rules.c.scope == "product") & price_rules.c.key.in_(skus),
+            (price_rules.c.scope == "grade") & price_rules.c.key.in_(grades),
+            (price_rules.c.scope == "family") & price_rules.c.key.in_(families),
+        )
+    ),
+    skus=price_rules.c.key,
+    grades=price_rules.c.key,
+    families=price_rules.c.key,
 )
 
 
@@ -158,5 +164,5 @@ def rules_for(conn: Connection, products: Iterable[Product]) -> dict[str, PriceR
         "grades": sorted({p.grade for p in wanted}),
         "families": sorted({p.family for p in wanted}),
     }
-    found = {(r.scope, r.key): rule_from_row(r) for r in conn.execute(_RULES_FOR, keys)}
+    found = {(r.scope, r.key): rule_from_row(r) for r in conn.execute(*_RULES_FOR(**keys))}
     return effective(found, wanted)
