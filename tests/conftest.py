@@ -70,8 +70,9 @@ def clean(url: str) -> None:
                 conn.execute(text(f'DELETE FROM "{name}"'))
         else:
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-        # The base currency is reference data the first migration inserts.
+        # The base currency and the pricing version are reference data the migrations insert.
         conn.execute(text("INSERT INTO currencies (code, rate, minor_units) VALUES ('EUR', '1', 2)"))
+        conn.execute(text("INSERT INTO reference_versions (name, version) VALUES ('pricing', 1)"))
     engine.dispose()
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from steelyard.charges import service
 from steelyard.charges.countries import country_problem
+from steelyard.currencies.reference import Versioned
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.pricing.charges import OrderCharge, order_charges
 from steelyard.pricing.freight import FreightEstimate, ShipLine, estimate_freight
@@ -63,6 +64,9 @@ def ship_line(line: QuoteLine, dimensions: Mapping[str, Decimal]) -> ShipLine:
     )
 
 
+_RULES = Versioned(lambda conn: (service.list_charges(conn), service.list_freight_rules(conn)))
+
+
 def quote_extras(
     conn: Connection,
     *,
@@ -72,20 +76,27 @@ def quote_extras(
     currency: Currency,
     country: str,
     currencies: Mapping[str, Currency] | None = None,
+    version: int | None = None,
 ) -> Extras:
     """The order charges and the freight estimate of priced `lines` (`dimensions` by product id). `currencies`: rates
-    the caller has read already (the quote's own); only the rules' other currencies are read."""
+    the caller has read already (the quote's own); only the rules' other currencies are read. `version`: the pricing
+    version read in this transaction; the rules then come from this process's copy while it is current."""
     problem = country_problem(country)
     if problem is not None:
         raise InvalidInput.from_problems([FieldProblem("delivery_country", problem)])
-    charge_rules = service.list_charges(conn, account_id=account_id, every=False)
-    freight_rules = service.list_freight_rules(conn)
+    if version is None:
+        charge_rules = service.list_charges(conn, account_id=account_id, every=False)
+        freight_rules = service.list_freight_rules(conn)
+    else:
+        every_charge, freight_rules = _RULES.get(conn, version)
+        # The global rules and the account's own, in list_charges's order (the same filter as its statement's).
+        charge_rules = [r for r in every_charge if r.account_id is None or r.account_id == account_id]
     if not charge_rules and not freight_rules:
         return Extras((), None)
     codes = {r.currency for r in charge_rules} | {r.currency for r in freight_rules} | {currency.code}
     known = {code: found for code, found in (currencies or {}).items() if code in codes}
     if codes - set(known):
-        known.update(get_currencies(conn, codes - set(known)))
+        known.update(get_currencies(conn, codes - set(known), version=version))
     rates = {code: fx_rate(found, currency) for code, found in known.items()}
     goods = sum((line.subtotal for line in lines), Decimal(0))
     code, places = currency.code, currency.minor_units

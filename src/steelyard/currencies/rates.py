@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from steelyard.currencies.reference import Versioned
 from steelyard.currencies.tables import currencies
 from steelyard.db import InLists
 from steelyard.errors import FieldProblem, InvalidInput
@@ -28,13 +29,21 @@ def _currency(row: object) -> Currency:
 _BY_CODES = InLists(lambda codes: select(currencies).where(currencies.c.code.in_(codes)), codes=currencies.c.code)
 
 
-def get_currencies(conn: Connection, codes: set[str]) -> dict[str, Currency]:
+def get_currencies(conn: Connection, codes: set[str], *, version: int | None = None) -> dict[str, Currency]:
+    """The rates of those of `codes` that exist. With the pricing `version` read in this transaction
+    (steelyard.currencies.reference), from this process's copy of the rate table while it is current."""
+    if version is not None:
+        every = _EVERY.get(conn, version)
+        return {code: every[code] for code in codes if code in every}
     rows = conn.execute(*_BY_CODES(codes=sorted(codes)))
     return {row.code: _currency(row) for row in rows}
 
 
-def require_currencies(conn: Connection, codes: set[str], *, field: str = "currency") -> dict[str, Currency]:
-    found = get_currencies(conn, codes)
+def require_currencies(
+    conn: Connection, codes: set[str], *, field: str = "currency", version: int | None = None
+) -> dict[str, Currency]:
+    """The rates of `codes` (as `get_currencies`), or InvalidInput naming the missing ones."""
+    found = get_currencies(conn, codes, version=version)
     missing = sorted(codes - set(found))
     if missing:
         known = ", ".join(sorted(c.code for c in list_currencies(conn)))
@@ -46,6 +55,9 @@ def require_currencies(conn: Connection, codes: set[str], *, field: str = "curre
 
 def list_currencies(conn: Connection) -> list[Currency]:
     return [_currency(row) for row in conn.execute(select(currencies).order_by(currencies.c.code))]
+
+
+_EVERY = Versioned(lambda conn: {c.code: c for c in list_currencies(conn)})  # the rate table: a few dozen rows
 
 
 def put_currency(conn: Connection, *, code: str, rate: Decimal, minor_units: int) -> Currency:

@@ -126,6 +126,7 @@ def market_prices(
     currency: str,
     currencies: Mapping[str, Currency],
     today: date | None = None,
+    version: int | None = None,
 ) -> list[MarketParts | None]:
     """For each line, its surcharges and extras from its product's price rule (None: no rule, or nothing applies)."""
     chosen = rules_for(conn, (products[line.sku].product for line in lines))
@@ -140,7 +141,7 @@ def market_prices(
     rates = dict(currencies)
     missing = codes - set(rates)
     if missing:
-        rates.update(require_currencies(conn, missing))
+        rates.update(require_currencies(conn, missing, version=version))
     quote_currency = rates[currency]
     return [
         None

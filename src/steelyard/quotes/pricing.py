@@ -19,6 +19,7 @@ from steelyard.catalog.model import Product
 from steelyard.catalog.rules import converter, physics_of
 from steelyard.charges.quote import NO_EXTRAS, Extras, charges_document, freight_document, quote_extras
 from steelyard.config import Settings
+from steelyard.currencies.reference import pricing_version
 from steelyard.db import STOCK_SCALE
 from steelyard.errors import FieldProblem, InvalidInput
 from steelyard.inventory.lots import available_lots, available_remnants, without_remnants
@@ -351,10 +352,12 @@ def price_quote(
     delivery_country: str | None = None,
 ) -> PricedQuote:
     """Price a quote without storing it: the terms, the lines, charges, freight and the totals (reads only)."""
+    # First: the rates and the charge and freight rules come from this process's copy while this number holds.
+    version = pricing_version(conn)
     terms = terms_for(conn, principal, currency, settings, accept_language)
     products = _products_for(conn, lines)
     codes = {terms.currency} | {p.product.price.currency for p in products.values()}
-    currencies = require_currencies(conn, codes)
+    currencies = require_currencies(conn, codes, version=version)
     levels = without_remnants(conn, catalog.levels_for_many(conn, [p.id for p in products.values()]))
     # Lots are read only for the products a line puts requirements on; other lines count levels as before.
     stock = available_lots(conn, sorted({products[ln.sku].id for ln in lines if ln.requirements is not None}))
@@ -392,7 +395,7 @@ def price_quote(
         price(i, bases[line.sku], tuple(n + 1 for n in shared[line.sku]))[0] if line.sku in shared else first[i][0]
         for i, line in enumerate(lines)
     )
-    priced = with_market_prices(conn, priced, products, currency=terms.currency, currencies=currencies)
+    priced = with_market_prices(conn, priced, products, currency=terms.currency, currencies=currencies, version=version)
     extras = quote_extras(  # charges judge the goods with their surcharges: after the market prices
         conn,
         lines=priced,
@@ -401,6 +404,7 @@ def price_quote(
         currency=currencies[terms.currency],
         country=delivery_country or settings.default_delivery_country,
         currencies=currencies,  # read above: the rules' rates are usually among them, and need no second read
+        version=version,
     )
     subtotals = [line.subtotal for line in priced] + extras.amounts
     totals = quote_totals(subtotals, terms.tax_rate, currencies[terms.currency].minor_units)
@@ -429,6 +433,7 @@ def with_market_prices(
     *,
     currency: str,
     currencies: Mapping[str, Currency],
+    version: int | None = None,
 ) -> tuple[QuoteLine, ...]:
     """The lines with their price rules' surcharges and extras (steelyard.market): `base` keeps the subtotal before
     them, and the subtotal grows by their rounded amounts, so the parts a buyer reads add up to it."""
@@ -440,7 +445,7 @@ def with_market_prices(
         )
         for line in lines
     ]
-    parts = market_prices(conn, asked, products, currency=currency, currencies=currencies)
+    parts = market_prices(conn, asked, products, currency=currency, currencies=currencies, version=version)
     return tuple(
         line
         if found is None
