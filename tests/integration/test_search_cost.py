@@ -3,7 +3,11 @@
 32 letters, or longer than any known word allows, are not looked up; at most 8 words a query).
 
 A cost bound, not a speed claim: CPU time (time.process_time) of the in-process call, the cheapest of three
-different queries (each new, so no cache answers), against a generous 20 ms."""
+different queries (each new, so no cache answers), against the cheapest of three ordinary new queries on the same
+path measured in the same test: a long query may cost at most FACTOR times an ordinary one. The unbounded correction
+cost 50-100 times an ordinary search. The bound was once an absolute 20 ms; on a slower machine under a test run an
+ordinary search costs 8-12 ms and the 20,000-letter page 15-21 ms (once 20.8 ms, a failure), so it is relative now:
+a slower or busier machine moves both sides alike."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import pytest
 from catalogue_fixtures import post_reference
 from fastapi.testclient import TestClient
 
-BOUND_S = 0.020
+FACTOR = 3  # measured here: long / ordinary at most 1.6 (the 20,000-letter page, words of 8-30 letters)
 
 
 def letters(n: int, seed: int, *, spaced: bool = False) -> str:
@@ -57,9 +61,12 @@ def test_a_long_random_query_costs_little_cpu(
 ) -> None:
     post_reference(client, staff)
     assert client.get(path, params={param: "aluminium sheet 2mm"}).status_code == 200  # readers built, caches warm
+    ordinary = cpu_of(client, path, param, [f"aluminium sheet {n} mm" for n in (3, 4, 5)])
     queries = [letters(length, seed, spaced=spaced) for seed in (1, 2, 3)]
     cost = cpu_of(client, path, param, queries)
-    assert cost < BOUND_S, f"{path}: {cost * 1000:.1f} ms of CPU for {length} random letters"
+    assert cost < FACTOR * ordinary, (
+        f"{path}: {cost * 1000:.1f} ms of CPU for {length} random letters; an ordinary query {ordinary * 1000:.1f} ms"
+    )
 
 
 def test_typos_are_still_corrected(client: TestClient, staff: dict[str, str], warehouses: list[str]) -> None:
