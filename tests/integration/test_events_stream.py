@@ -42,6 +42,7 @@ def test_stock_price_and_product_changes_arrive_as_frames(server: Server, header
         ready = client.ready()
         assert client.status == 200
         assert client.headers["content-type"].startswith("text/event-stream")
+        assert len(client.headers["x-request-id"]) == 32  # the middlewares still made the start (ops/middleware.py)
         assert ready["data"]["backend"] in ("local", "postgres")
         receive(server.base, headers, "EV-A", "12.5")
         reprice(server.base, headers, "EV-A", "5.90")

@@ -15,6 +15,7 @@ from steelyard.errors import ServiceUnavailable, TooManyRequests
 from steelyard.events.bus import EventBus
 from steelyard.events.wire import parse_last_event_id
 from steelyard.ops.rates import ClientSlots, client_key
+from steelyard.ops.scope import SERVER_SEND
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -85,16 +86,27 @@ async def events(
 
 
 class ClientStream(StreamingResponse):
-    """An event stream that gives its client's slot back when it ends, however it ends (also on a disconnect)."""
+    """An event stream that gives its client's slot back when it ends, however it ends (also on a disconnect).
+
+    Its start goes through every middleware; its frames go straight to the server's `send` (see SERVER_SEND)."""
 
     media_type = "text/event-stream"
 
     def __init__(self, content: AsyncIterator[bytes], *, release: Callable[[], None], headers: dict[str, str]) -> None:
         super().__init__(content, media_type=self.media_type, headers=headers)
         self._release = release
+        self._frames_to: Send | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._frames_to = scope.get(SERVER_SEND)
         try:
             await super().__call__(scope, receive, send)
         finally:
             self._release()
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        write = self._frames_to or send
+        async for chunk in self.body_iterator:
+            await write({"type": "http.response.body", "body": chunk, "more_body": True})
+        await write({"type": "http.response.body", "body": b"", "more_body": False})

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steelyard.ops import metrics
 from steelyard.ops.logs import REQUEST_ID
+from steelyard.ops.scope import SERVER_SEND
 
 access_log = logging.getLogger("steelyard.access")
 HEADER = b"x-request-id"
@@ -52,6 +53,7 @@ class RequestMiddleware:
                 message["headers"] = [*message.get("headers", []), (HEADER, header_value)]
             await send(message)
 
+        scope[SERVER_SEND] = send  # for the frames of an event stream (see SERVER_SEND)
         try:
             await self.app(scope, receive, send_with_id)
         finally:
