@@ -1,7 +1,7 @@
 """A change made through one server process reaches subscribers of every other process: once, in order, after commit.
 
-The fallback poll is set to an hour where a wake-up backend is under test (NOTIFY, Redis), so only that backend can
-deliver within the receive timeout.
+The fallback poll is set to an hour where a wake-up backend is under test (NOTIFY, Redis, SQLite's sockets), so only
+that backend can deliver within the receive timeout.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ def changes_reach_everyone(writer: Server, clients: list[SseClient], headers: di
 
 
 def test_two_workers_share_events(db_url: str, backend: str) -> None:
-    """`steelyard serve --workers 2`: SQLite tails the shared outbox; PostgreSQL wakes the other worker by NOTIFY."""
-    env = NO_POLL if backend == "postgresql" else {}
-    with servers(db_url, 1, workers=2, env=env) as (server,):
+    """`steelyard serve --workers 2`: the worker that commits wakes the other, by a datagram on SQLite, by NOTIFY on
+    PostgreSQL (the fallback poll is off, so nothing else could deliver)."""
+    with servers(db_url, 1, workers=2, env=NO_POLL) as (server,):
         headers = admin_headers(db_url)
         set_up_catalogue(server.base, headers, ["XP-1"])
         clients = subscribers_on_every_process(server, 2, "sku=XP-1")

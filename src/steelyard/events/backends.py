@@ -4,7 +4,9 @@ A backend carries only the wake-up, never the events: the outbox is the single s
 every backend delivers the same events in the same order, and a lost wake-up costs latency (the tailer's fallback
 poll catches up), never an event.
 
-- `local`: nothing leaves the process; other processes on the same database find new rows by polling.
+- `local` (SQLite): a datagram on a Unix socket wakes the other processes on the same database file (each binds one
+  in a folder named after the file); the outbox poll stays as the safety net, and is all that a process that could
+  not bind its socket, or a writer without a bus (a CLI import), has.
 - `postgres`: NOTIFY after commit on the process's own connection (never inside the writing transaction, so the
   writers do not queue on NOTIFY's commit lock), LISTEN on another; coalesced: one NOTIFY covers every commit that
   happened while the previous one was in flight.
@@ -15,8 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import os
+import secrets
+import socket
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger("steelyard.events")
@@ -38,16 +46,81 @@ class Backend(Protocol):
 
 
 class LocalBackend:
+    """Wake-ups between the processes that share one SQLite file, over Unix datagram sockets in one private folder.
+
+    SQLite serves only the processes of one machine, so a folder per database file is the whole "channel". A
+    datagram is one wake-up, sent without waiting: when a peer's queue is full, it has wake-ups pending already.
+    A socket left by a process that died refuses the datagram and is removed. Without a folder (in-memory
+    databases, tests) nothing leaves the process."""
+
     name = "local"
 
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.path: Path | None = None
+        self._sock: socket.socket | None = None
+        self.sent = 0
+        self.received = 0
+
     async def start(self, wake: Wake) -> None:
-        return None
+        if self.folder is None:
+            return
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path = self.folder / f"{os.getpid()}-{secrets.token_hex(4)}.sock"
+            sock.setblocking(False)
+            sock.bind(str(path))
+        except OSError as exc:  # a path too long for a socket, a folder of another user: poll only
+            sock.close()
+            log.warning("events: no wake-up socket in %s (%s); other processes poll the outbox", self.folder, exc)
+            return
+        self._sock, self.path = sock, path
+        asyncio.get_running_loop().add_reader(sock.fileno(), self._readable, wake)
+
+    def _readable(self, wake: Wake) -> None:
+        assert self._sock is not None
+        with contextlib.suppress(BlockingIOError, InterruptedError):
+            while True:  # one look at the outbox answers every wake-up waiting
+                self._sock.recv(16)
+                self.received += 1
+        wake()
 
     def announce(self) -> None:
-        return None
+        if self._sock is None or self.folder is None:
+            return
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            peers = [e.path for e in entries if e.name.endswith(".sock") and e.path != str(self.path)]
+        for peer in peers:
+            try:
+                self._sock.sendto(b"!", peer)
+                self.sent += 1
+            except (BlockingIOError, InterruptedError):
+                pass  # its queue is full: it has wake-ups to read already
+            except (ConnectionRefusedError, FileNotFoundError):
+                with contextlib.suppress(OSError):
+                    os.unlink(peer)  # a process that ended without removing its socket
+            except OSError as exc:
+                log.debug("events: no wake-up to %s (%s)", peer, exc)
 
     async def stop(self) -> None:
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_reader(sock.fileno())
+            sock.close()
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+
+def wakeup_folder(database_file: str | None) -> Path | None:
+    """The folder where the processes of one SQLite file meet: named after the file's real path, in the temporary
+    directory (so a restart of the machine clears it). None for an in-memory database."""
+    if not database_file or database_file == ":memory:" or database_file.startswith("file::memory:"):
         return None
+    key = hashlib.sha256(os.path.realpath(database_file).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"steelyard-events-{key}"
 
 
 class _Coalescing:

@@ -24,10 +24,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from steelyard.config import Settings
-from steelyard.db import Database, is_sqlite
+from steelyard.db import Database, is_sqlite, normalise_url
 from steelyard.events import outbox, register_waker, unregister_waker
-from steelyard.events.backends import Backend, LocalBackend, PostgresBackend, RedisBackend, postgres_conninfo
+from steelyard.events.backends import (
+    Backend,
+    LocalBackend,
+    PostgresBackend,
+    RedisBackend,
+    postgres_conninfo,
+    wakeup_folder,
+)
 from steelyard.events.hub import Hub, Subscriber
 from steelyard.events.sequencer import Sequencer
 from steelyard.events.wire import Event, control_frame, retry_frame
@@ -341,7 +350,7 @@ class EventBus:
 
 
 def make_backend(settings: Settings) -> Backend:
-    """Redis when STEELYARD_EVENTS_URL says so, LISTEN/NOTIFY on PostgreSQL, in-process otherwise."""
+    """Redis when STEELYARD_EVENTS_URL says so, LISTEN/NOTIFY on PostgreSQL, sockets beside SQLite otherwise."""
     token = uuid.uuid4().hex
     url = settings.events_url
     if url and url.startswith(("redis://", "rediss://", "unix://")):
@@ -350,6 +359,8 @@ def make_backend(settings: Settings) -> Backend:
         raise ValueError(f"STEELYARD_EVENTS_URL={url!r}: expected redis://host:port/db, 'local' or 'postgres'")
     if url != "local" and not is_sqlite(settings.database_url):
         return PostgresBackend(postgres_conninfo(settings.database_url), settings.events_channel, token)
+    if is_sqlite(settings.database_url):
+        return LocalBackend(wakeup_folder(make_url(normalise_url(settings.database_url)).database))
     return LocalBackend()
 
 
