@@ -66,15 +66,21 @@ class LocalBackend:
         if self.folder is None:
             return
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path = self.folder / f"{os.getpid()}-{secrets.token_hex(4)}.sock"
-            sock.setblocking(False)
-            sock.bind(str(path))
-        except OSError as exc:  # a path too long for a socket, a folder of another user: poll only
-            sock.close()
-            log.warning("events: no wake-up socket in %s (%s); other processes poll the outbox", self.folder, exc)
-            return
+        sock.setblocking(False)
+        path = self.folder / f"{os.getpid()}-{secrets.token_hex(4)}.sock"
+        for attempt in range(3):
+            try:
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                sock.bind(str(path))
+                break
+            except FileNotFoundError:  # the last other process removed the empty folder in between: again
+                if attempt < 2:
+                    continue
+                raise
+            except OSError as exc:  # a path too long for a socket, a folder of another user: poll only
+                sock.close()
+                log.warning("events: no wake-up socket in %s (%s); other processes poll the outbox", self.folder, exc)
+                return
         self._sock, self.path = sock, path
         asyncio.get_running_loop().add_reader(sock.fileno(), self._readable, wake)
 
@@ -112,6 +118,8 @@ class LocalBackend:
         if self.path is not None:
             with contextlib.suppress(OSError):
                 self.path.unlink()
+            with contextlib.suppress(OSError):
+                self.path.parent.rmdir()  # the last one out leaves no folder behind
 
 
 def wakeup_folder(database_file: str | None) -> Path | None:
