@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,7 +30,8 @@ from steelyard.api import (
     status_problem,
 )
 from steelyard.api import problem as api_problem
-from steelyard.catalog.documents import ProductDocuments
+from steelyard.catalog.api import read_documents
+from steelyard.catalog.documents import BatchedReads, ProductDocuments
 from steelyard.config import Settings, get_settings
 from steelyard.db import Database, make_engine
 from steelyard.errors import SteelyardError
@@ -169,10 +171,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         async with running_bus(app.state, settings, db) as bus, running_webhooks(bus, settings, db):
             documents = app.state.product_documents = product_documents(bus, settings)
+            if not db.sqlite:  # SQLite reads a miss on the event loop (catalog/api.py)
+                app.state.product_reads = BatchedReads(functools.partial(read_documents, db, documents))
             if documents is not None:
                 register_commit_listener(documents.invalidate)  # this process's own writes: before they answer
             yield
-            app.state.product_documents = None
+            app.state.product_documents = app.state.product_reads = None
             if documents is not None:
                 unregister_commit_listener(documents.invalidate)
         for task in (sweeper, gauges):

@@ -9,6 +9,7 @@ is bypassed. The test reads from one server while another writes, so the change 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -16,6 +17,8 @@ from fastapi.testclient import TestClient
 from test_events_support import admin_headers, receive, reprice, servers, set_up_catalogue
 
 from conftest import sheet_body
+from steelyard.catalog import repository as repo
+from steelyard.db import Database
 
 SKU = "DOC-1"
 
@@ -92,3 +95,49 @@ def test_a_writer_reads_its_own_write_at_once(client: TestClient, staff: dict[st
     patch = {"price": {"currency": "EUR", "tiers": tiers}}
     assert client.patch(f"/api/v1/products/{sku}", json=patch, headers=staff).status_code == 200
     assert client.get(f"/api/v1/products/{sku}").json()["price"]["tiers"] == tiers
+
+
+def test_a_batch_read_gives_each_product_what_its_own_read_gives(
+    client: TestClient, staff: dict[str, str], warehouses: list[str], db: Database
+) -> None:
+    """`get_products_with_levels` (the batched misses on PostgreSQL) against `get_product_with_levels` (one SKU):
+    the same product, and a level for every warehouse, zero where it holds none, in warehouse-code order."""
+    skus = []
+    for n in range(3):
+        body = sheet_body(sku=f"DOC-B{n}")
+        assert client.post("/api/v1/products", json=body, headers=staff).status_code == 201
+        skus.append(body["sku"])
+    move = {"sku": skus[1], "warehouse": warehouses[-1], "kind": "receipt", "quantity": {"value": "7", "unit": "kg"}}
+    assert client.post("/api/v1/stock/movements", json=move, headers=staff).status_code == 201
+    with db.read() as conn:
+        together = repo.get_products_with_levels(conn, [*skus, "NO-SUCH-SKU"])
+        one_by_one = {sku: repo.get_product_with_levels(conn, sku) for sku in skus}
+    assert set(together) == set(skus)  # a SKU that does not exist is left out
+    assert together == one_by_one
+    assert [level.code for level in together[skus[0]][1]] == sorted(warehouses)
+    assert sum(level.on_hand for level in together[skus[1]][1]) == 7
+
+
+@pytest.mark.slow
+def test_first_reads_in_parallel_give_each_product_its_document(db_url: str) -> None:
+    """Many first reads at once (on PostgreSQL they share batched reads, `BatchedReads`): every client gets its own
+    product's bytes, the same as a server without the cache gives, and an unknown SKU its 404."""
+    skus = [f"DOC-P{n}" for n in range(16)]
+    with servers(db_url, 1) as (server,):
+        headers = admin_headers(db_url)
+        set_up_catalogue(server.base, headers, skus)
+        for n, sku in enumerate(skus):
+            receive(server.base, headers, sku, str(n + 1))
+        with servers(db_url, 1) as (fresh,), ThreadPoolExecutor(max_workers=32) as pool:
+            paths = [f"/api/v1/products/{sku}" for sku in skus * 3] + ["/api/v1/products/NO-SUCH"] * 2
+            answers = list(pool.map(lambda path: httpx.get(fresh.base + path, timeout=30), paths))
+        with servers(db_url, 1, env={"STEELYARD_PRODUCT_CACHE_ENTRIES": "0"}) as (plain,):
+            direct = {sku: httpx.get(f"{plain.base}/api/v1/products/{sku}", timeout=30).content for sku in skus}
+    for path, answer in zip(paths, answers, strict=True):
+        sku = path.rsplit("/", 1)[1]
+        if sku == "NO-SUCH":
+            assert answer.status_code == 404 and answer.json()["detail"] == "no product with SKU 'NO-SUCH'"
+            continue
+        assert answer.status_code == 200, answer.text
+        assert answer.content == direct[sku]
+        assert answer.json()["availability"]["total"]["on_hand"] == str(skus.index(sku) + 1)

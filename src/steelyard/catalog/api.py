@@ -18,7 +18,7 @@ from steelyard.api import (
     problem_responses,
 )
 from steelyard.catalog import service
-from steelyard.catalog.documents import Document, ProductDocuments, document, etag_matches
+from steelyard.catalog.documents import BatchedReads, Document, ProductDocuments, document, etag_matches
 from steelyard.catalog.repository import Level, StoredProduct
 from steelyard.catalog.schemas import (
     SKU_PATTERN,
@@ -126,6 +126,18 @@ def _read_product(db: Database, sku: str, cache: ProductDocuments | None) -> Doc
     return doc
 
 
+def read_documents(db: Database, cache: ProductDocuments | None, skus: list[str]) -> dict[str, Document]:
+    """The documents of those of `skus` that exist, in one statement, kept in the cache (`BatchedReads`)."""
+    epoch = cache.begin() if cache is not None else 0
+    with db.read() as conn:
+        views = service.get_product_views(conn, skus=skus)
+    docs = {sku: document(product_out(view).model_dump_json(by_alias=True).encode()) for sku, view in views.items()}
+    if cache is not None:
+        for sku, doc in docs.items():
+            cache.put(sku, doc, epoch)
+    return docs
+
+
 @router.get(
     "/products/{sku}",
     response_model=ProductOut,
@@ -142,7 +154,13 @@ async def get_product(sku: SkuPath, request: Request, db: DbDep, if_none_match: 
             # so it runs on the event loop: no thread-pool trip, and no 40 threads fighting over the GIL.
             doc = _read_product(db, sku, cache)
         else:
-            doc = await run_in_threadpool(_read_product, db, sku, cache)  # PostgreSQL: a network round trip
+            reads: BatchedReads | None = getattr(request.app.state, "product_reads", None)
+            if reads is None:  # an app run without its lifespan (a test's): one trip per read
+                doc = await run_in_threadpool(_read_product, db, sku, cache)
+            else:  # PostgreSQL: a network round trip, shared with the misses that come meanwhile
+                doc = await reads.get(sku)
+                if doc is None:
+                    raise service.no_such_product(sku)
     return document_response(doc, if_none_match)
 
 

@@ -21,6 +21,7 @@ Two guards keep that bound when things go wrong:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 import time
@@ -105,6 +106,56 @@ class ProductDocuments:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class BatchedReads:
+    """The cache's misses read together, on PostgreSQL: while one batch is in the database (a thread-pool trip and a
+    round trip), the SKUs asked for meanwhile wait for the next batch, which reads them all in one statement.
+
+    Each worker starts with an empty cache, so a server that has just started misses once per SKU and worker; one
+    thread-pool trip per miss queued those misses behind the thread pool and the GIL for the first seconds under load
+    (docs/benchmarks.md). A lone miss is read at once, as before: only misses that arrive while a read runs wait.
+    `read(skus)` runs in a thread and returns the documents of those SKUs that exist (it stores them in the cache)."""
+
+    def __init__(self, read: Callable[[list[str]], dict[str, Document]], *, batch: int = 32) -> None:
+        self._read = read
+        self.batch = batch
+        self._waiting: dict[str, list[asyncio.Future[Document | None]]] = {}
+        self._reading = False
+        self._task: asyncio.Future[None] | None = None  # held: the loop keeps only a weak reference to a task
+        self.reads = 0  # batches read, for the tests and the benchmarks' notes
+
+    async def get(self, sku: str) -> Document | None:
+        """The document of `sku`, or None when there is no such product."""
+        waiter: asyncio.Future[Document | None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(sku, []).append(waiter)
+        if not self._reading:
+            self._reading = True
+            self._task = asyncio.ensure_future(self._drain())
+        return await waiter
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                skus = list(self._waiting)[: self.batch]
+                waiters = {sku: self._waiting.pop(sku) for sku in skus}
+                self.reads += 1
+                try:
+                    found = await asyncio.to_thread(self._read, skus)
+                except BaseException as exc:  # the database is down: every request of the batch hears it
+                    for each in waiters.values():
+                        for waiter in each:
+                            if not waiter.done():
+                                waiter.set_exception(exc)
+                    if isinstance(exc, asyncio.CancelledError):
+                        raise
+                    continue
+                for sku, each in waiters.items():
+                    for waiter in each:
+                        if not waiter.done():  # its client may have gone
+                            waiter.set_result(found.get(sku))
+        finally:
+            self._reading = False
 
 
 def etag_matches(etag: str, if_none_match: str) -> bool:

@@ -247,23 +247,33 @@ def levels_for(conn: Connection, product_id: int) -> list[Level]:
 
 # A product and its stock in every warehouse in one round trip: one row per warehouse (ordered by code), or one
 # row with no warehouse when there are none. The level columns are labelled so they cannot clash with products'.
-_PRODUCT_WITH_LEVELS = (
-    select(
-        products,
-        warehouses.c.id.label("level_warehouse_id"),
-        warehouses.c.code.label("level_code"),
-        func.coalesce(stock_levels.c.on_hand, 0).label("level_on_hand"),
-        func.coalesce(stock_levels.c.reserved, 0).label("level_reserved"),
-    )
-    .select_from(
-        products.outerjoin(warehouses, true()).outerjoin(
-            stock_levels,
-            (stock_levels.c.warehouse_id == warehouses.c.id) & (stock_levels.c.product_id == products.c.id),
+def _with_levels(where: Any) -> Any:
+    """Products and their stock in every warehouse (0 where it has no level row), ordered by warehouse code."""
+    return (
+        select(
+            products,
+            warehouses.c.id.label("level_warehouse_id"),
+            warehouses.c.code.label("level_code"),
+            func.coalesce(stock_levels.c.on_hand, 0).label("level_on_hand"),
+            func.coalesce(stock_levels.c.reserved, 0).label("level_reserved"),
         )
+        .select_from(
+            products.outerjoin(warehouses, true()).outerjoin(
+                stock_levels,
+                (stock_levels.c.warehouse_id == warehouses.c.id) & (stock_levels.c.product_id == products.c.id),
+            )
+        )
+        .where(where)
+        .order_by(warehouses.c.code)
     )
-    .where(products.c.sku == bindparam("sku"))
-    .order_by(warehouses.c.code)
-)
+
+
+_PRODUCT_WITH_LEVELS = _with_levels(products.c.sku == bindparam("sku"))
+_PRODUCTS_WITH_LEVELS = InLists(lambda skus: _with_levels(products.c.sku.in_(skus)), skus=products.c.sku)
+
+
+def _level(r: Row[Any]) -> Level:
+    return Level(r.level_warehouse_id, r.level_code, r.level_on_hand, r.level_reserved)
 
 
 def get_product_with_levels(conn: Connection, sku: str) -> tuple[StoredProduct, list[Level]] | None:
@@ -271,12 +281,19 @@ def get_product_with_levels(conn: Connection, sku: str) -> tuple[StoredProduct, 
     rows = conn.execute(_PRODUCT_WITH_LEVELS, {"sku": sku}).all()
     if not rows:
         return None
-    levels = [
-        Level(r.level_warehouse_id, r.level_code, r.level_on_hand, r.level_reserved)
-        for r in rows
-        if r.level_warehouse_id is not None
-    ]
-    return _stored(rows[0]), levels
+    return _stored(rows[0]), [_level(r) for r in rows if r.level_warehouse_id is not None]
+
+
+def get_products_with_levels(conn: Connection, skus: list[str]) -> dict[str, tuple[StoredProduct, list[Level]]]:
+    """`get_product_with_levels` for several SKUs in one statement (those that exist)."""
+    found: dict[str, tuple[StoredProduct, list[Level]]] = {}
+    for r in conn.execute(*_PRODUCTS_WITH_LEVELS(skus=skus)):
+        entry = found.get(r.sku)
+        if entry is None:
+            entry = found[r.sku] = (_stored(r), [])
+        if r.level_warehouse_id is not None:
+            entry[1].append(_level(r))
+    return found
 
 
 def insert_warehouse(conn: Connection, *, code: str, name: str, address: str) -> None:

@@ -109,7 +109,7 @@ def create_product(conn: Connection, *, data: ProductIn) -> repo.StoredProduct:
 def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.StoredProduct:
     stored = repo.get_product(conn, sku, for_update=True)
     if stored is None:
-        raise NotFound(f"no product with SKU '{sku}'")
+        raise no_such_product(sku)
     changes = patch.model_dump(exclude_unset=True)
     nullable = {"cut_fee", "min_order", "increment", "piece_name", "piece_content", "profile", "cutting"}
     nulls = [
@@ -139,7 +139,7 @@ def update_product(conn: Connection, *, sku: str, patch: ProductPatch) -> repo.S
 def archive_product(conn: Connection, *, sku: str) -> repo.StoredProduct:
     stored = repo.get_product(conn, sku, for_update=True)
     if stored is None:
-        raise NotFound(f"no product with SKU '{sku}'")
+        raise no_such_product(sku)
     if stored.product.active:
         repo.update_product(conn, stored.id, replace(stored.product, active=False))
         products_changed(conn, [stored.id])
@@ -197,15 +197,27 @@ def cutting_in_force(p: Product) -> dict[str, Any] | None:
 def _require(conn: Connection, sku: str) -> repo.StoredProduct:
     stored = repo.get_product(conn, sku)
     if stored is None:
-        raise NotFound(f"no product with SKU '{sku}'")
+        raise no_such_product(sku)
     return stored
+
+
+def no_such_product(sku: str) -> NotFound:
+    return NotFound(f"no product with SKU '{sku}'")
 
 
 def get_product_view(conn: Connection, *, sku: str) -> ProductView:
     found = repo.get_product_with_levels(conn, sku)  # one round trip for the product and its stock
     if found is None:
-        raise NotFound(f"no product with SKU '{sku}'")
-    stored, levels = found
+        raise no_such_product(sku)
+    return _view(*found)
+
+
+def get_product_views(conn: Connection, *, skus: list[str]) -> dict[str, ProductView]:
+    """The views of those of `skus` that exist, in one round trip."""
+    return {sku: _view(*found) for sku, found in repo.get_products_with_levels(conn, skus).items()}
+
+
+def _view(stored: repo.StoredProduct, levels: list[repo.Level]) -> ProductView:
     physics = physics_of(stored.product)
     figures = describe(physics, places=6)  # to the milligram: enough for any buyer, short on the wire
     return ProductView(
