@@ -332,7 +332,7 @@ def markdown(doc: dict[str, Any], *, json_path: str, chart_path: str | None) -> 
         f"{m['wrk']}; SQLite {m['sqlite']}" + (f"; {m['postgresql']}." if m.get("postgresql") else "."),
         f"- Load: wrk, {s['threads']} threads, {s['connections']} connections, {s['warmup_s']} s warm-up then "
         f"{s['duration_s']} s per scenario, time-out {s['timeout_s']} s; SSE: {s['sse_clients']} clients, "
-        f"{s['sse_duration_s']} s.",
+        f"1 s warm-up then {s['sse_duration_s']} s of receipts (10 a second).",
         f"- Servers: `{s['server_cmd']}` and, as the baseline, `{s['baseline_cmd']}` (same uvicorn settings), on "
         f"127.0.0.1; load generator and server share the {m['cores']} cores.",
         f"- Matrix: {s['matrix']}.",
