@@ -116,11 +116,15 @@ def document_response(doc: Document, if_none_match: str | None) -> Response:
     return Response(content=doc.body, media_type="application/json", headers=headers)
 
 
+def _document(view: service.ProductView) -> Document:
+    return document(product_out(view).model_dump_json(by_alias=True).encode())
+
+
 def _read_product(db: Database, sku: str, cache: ProductDocuments | None) -> Document:
     epoch = cache.begin() if cache is not None else 0  # before the read: see ProductDocuments.put
     with db.read() as conn:
         view = service.get_product_view(conn, sku=sku)
-    doc = document(product_out(view).model_dump_json(by_alias=True).encode())
+    doc = _document(view)
     if cache is not None:
         cache.put(sku, doc, epoch)
     return doc
@@ -131,7 +135,7 @@ def read_documents(db: Database, cache: ProductDocuments | None, skus: list[str]
     epoch = cache.begin() if cache is not None else 0
     with db.read() as conn:
         views = service.get_product_views(conn, skus=skus)
-    docs = {sku: document(product_out(view).model_dump_json(by_alias=True).encode()) for sku, view in views.items()}
+    docs = {sku: _document(view) for sku, view in views.items()}
     if cache is not None:
         for sku, doc in docs.items():
             cache.put(sku, doc, epoch)

@@ -121,41 +121,36 @@ class BatchedReads:
         self._read = read
         self.batch = batch
         self._waiting: dict[str, list[asyncio.Future[Document | None]]] = {}
-        self._reading = False
-        self._task: asyncio.Future[None] | None = None  # held: the loop keeps only a weak reference to a task
-        self.reads = 0  # batches read, for the tests and the benchmarks' notes
+        self._task: asyncio.Future[None] | None = None  # the read under way (held: the loop keeps a weak reference)
+        self.reads = 0  # batches read (the tests count them)
 
     async def get(self, sku: str) -> Document | None:
         """The document of `sku`, or None when there is no such product."""
         waiter: asyncio.Future[Document | None] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(sku, []).append(waiter)
-        if not self._reading:
-            self._reading = True
+        if self._task is None or self._task.done():
             self._task = asyncio.ensure_future(self._drain())
         return await waiter
 
     async def _drain(self) -> None:
-        try:
-            while self._waiting:
-                skus = list(self._waiting)[: self.batch]
-                waiters = {sku: self._waiting.pop(sku) for sku in skus}
-                self.reads += 1
-                try:
-                    found = await asyncio.to_thread(self._read, skus)
-                except BaseException as exc:  # the database is down: every request of the batch hears it
-                    for each in waiters.values():
-                        for waiter in each:
-                            if not waiter.done():
-                                waiter.set_exception(exc)
-                    if isinstance(exc, asyncio.CancelledError):
-                        raise
-                    continue
-                for sku, each in waiters.items():
+        while self._waiting:
+            skus = list(self._waiting)[: self.batch]
+            waiters = {sku: self._waiting.pop(sku) for sku in skus}
+            self.reads += 1
+            try:
+                found = await asyncio.to_thread(self._read, skus)
+            except BaseException as exc:  # the database is down: every request of the batch hears it
+                for each in waiters.values():
                     for waiter in each:
-                        if not waiter.done():  # its client may have gone
-                            waiter.set_result(found.get(sku))
-        finally:
-            self._reading = False
+                        if not waiter.done():
+                            waiter.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                continue
+            for sku, each in waiters.items():
+                for waiter in each:
+                    if not waiter.done():  # its client may have gone
+                        waiter.set_result(found.get(sku))
 
 
 def etag_matches(etag: str, if_none_match: str) -> bool:

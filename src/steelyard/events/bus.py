@@ -357,11 +357,11 @@ def make_backend(settings: Settings) -> Backend:
         return RedisBackend(url, settings.events_channel, token)
     if url and url not in ("local", "postgres"):
         raise ValueError(f"STEELYARD_EVENTS_URL={url!r}: expected redis://host:port/db, 'local' or 'postgres'")
-    if url != "local" and not is_sqlite(settings.database_url):
+    if not is_sqlite(settings.database_url):
+        if url == "local":
+            return LocalBackend()
         return PostgresBackend(postgres_conninfo(settings.database_url), settings.events_channel, token)
-    if is_sqlite(settings.database_url):
-        return LocalBackend(wakeup_folder(make_url(normalise_url(settings.database_url)).database))
-    return LocalBackend()
+    return LocalBackend(wakeup_folder(make_url(normalise_url(settings.database_url)).database))
 
 
 def make_bus(settings: Settings, db: Database) -> EventBus:
